@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Engine.Capture;
+
+/// <summary>
+/// A capture module (libpcap's doc/README.capture-module): claims device names, creates handles
+/// that are activated later, and lists its devices for pcap_findalldevs.
+/// </summary>
+public abstract class CaptureModule
+{
+    /// <summary>True if this module captures on <paramref name="device"/> (checked in registration order).</summary>
+    public abstract bool Claims(string device);
+
+    /// <summary>pcap_create for a claimed name: a handle with default options, not yet activated.</summary>
+    public abstract LiveHandle Create(string device);
+
+    /// <summary>Adds this module's devices to pcap_findalldevs' list.</summary>
+    public virtual void FindAllDevices(List<Device> devices) { }
+}

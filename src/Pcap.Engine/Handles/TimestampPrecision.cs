@@ -1,0 +1,7 @@
+namespace Pcap.Engine.Handles;
+
+public enum TimestampPrecision
+{
+    Micro = 0,
+    Nano = 1,
+}
