@@ -12,8 +12,9 @@ export DEBIAN_FRONTEND := noninteractive
 .PHONY: all deps test bench install clean
 all: deps build/lib/libpcap.so.1 build/bin/pcap-run compat-tests-build
 
+# Each area adds its targets (and DEB_PACKAGES += ...) in a .mk file of its own.
 include native-build/build.mk
-include compat-tests/build.mk
+include $(sort $(wildcard compat-tests/*.mk bench/*.mk samples/*.mk))
 
 deps: build/.deps
 build/.deps:

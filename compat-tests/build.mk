@@ -1,3 +1,3 @@
-# Test programs built by `make`: C clients compiled against the system pcap.h.
+# Test programs built by `make`: each area's .mk adds `compat-tests-build: build/test/...`.
 .PHONY: compat-tests-build
 compat-tests-build:
