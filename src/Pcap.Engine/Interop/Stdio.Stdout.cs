@@ -1,0 +1,12 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace Pcap.Engine.Interop;
+
+internal static unsafe partial class Stdio
+{
+    /// <summary>The C library's <c>stdout</c> stream, read from the variable on each use.</summary>
+    internal static IntPtr Stdout => *(IntPtr*)StdoutVariable;
+
+    static readonly IntPtr StdoutVariable = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "stdout");
+}
