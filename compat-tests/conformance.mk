@@ -5,6 +5,6 @@ CONFORMANCE_HDR := $(wildcard compat-tests/conformance/*.h)
 
 build/test/conformance: $(CONFORMANCE_SRC) $(CONFORMANCE_HDR)
 	@mkdir -p build/test
-	$(CC) -O1 -g -Wall -Wextra -Werror -o $@ $(CONFORMANCE_SRC) -lpcap
+	$(CC) -O1 -g -Wall -Wextra -Werror -o $@ $(CONFORMANCE_SRC) -lpcap -lpthread
 
 compat-tests-build: build/test/conformance
