@@ -50,23 +50,18 @@ internal static class Assembler
     private static List<Block> Layout(Block root)
     {
         var post = new List<Block>();
-        var seen = new HashSet<Block>();
-        var stack = new Stack<(Block, int)>();
-        stack.Push((root, 0));
-        seen.Add(root);
+        var expanded = new HashSet<Block>();
+        var stack = new Stack<(Block, bool)>();
+        stack.Push((root, false));
         while (stack.Count > 0)
         {
-            var (b, state) = stack.Pop();
-            if (state == 0)
-            {
-                stack.Push((b, 1));
-                if (!b.IsReturn)
-                {
-                    foreach (var child in new[] { b.Jf, b.Jt })
-                        if (child != null && seen.Add(child)) stack.Push((child, 0));
-                }
-            }
-            else post.Add(b);
+            var (b, done) = stack.Pop();
+            if (done) { post.Add(b); continue; }
+            if (!expanded.Add(b)) continue;
+            stack.Push((b, true));
+            if (b.IsReturn) continue;
+            foreach (var child in new[] { b.Jf, b.Jt })
+                if (child != null && !expanded.Contains(child)) stack.Push((child, false));
         }
         post.Reverse();
         for (int i = 0; i < post.Count; i++) post[i].Id = i;

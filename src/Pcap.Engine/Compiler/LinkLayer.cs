@@ -83,7 +83,7 @@ internal sealed partial class CodeGenerator
             default:
                 throw new PcapException($"unknown data link type {dlt}");
         }
-        _offOuterLinkHdr = _offLinkHdr.Copy();
+        _offOuterLinkHdr = _offLinkHdr;
         _outerLinkType = dlt;
     }
 
