@@ -36,7 +36,7 @@ internal static class Lexer
     {
         ["dst"] = Tok.Dst, ["src"] = Tok.Src, ["host"] = Tok.Host, ["gateway"] = Tok.Gateway, ["net"] = Tok.Net,
         ["mask"] = Tok.Netmask, ["port"] = Tok.Port, ["portrange"] = Tok.Portrange, ["proto"] = Tok.Proto,
-        ["protochain"] = Tok.Protochain, ["and"] = Tok.And, ["or"] = Tok.Or, ["not"] = Tok.Not,
+        ["protochain"] = Tok.Protochain, ["and"] = Tok.And, ["or"] = Tok.Or, ["not"] = Tok.Bang,
         ["less"] = Tok.Less, ["greater"] = Tok.Greater, ["byte"] = Tok.Cbyte, ["broadcast"] = Tok.Broadcast,
         ["multicast"] = Tok.Multicast, ["len"] = Tok.Len, ["length"] = Tok.Len, ["inbound"] = Tok.Inbound,
         ["outbound"] = Tok.Outbound, ["ifindex"] = Tok.Ifindex, ["vlan"] = Tok.Vlan, ["mpls"] = Tok.Mpls,
@@ -67,6 +67,28 @@ internal static class Lexer
         ["isis"] = Q.Isis, ["is-is"] = Q.Isis, ["l1"] = Q.IsisL1, ["l2"] = Q.IsisL2, ["iih"] = Q.IsisIih,
         ["lsp"] = Q.IsisLsp, ["snp"] = Q.IsisSnp, ["csnp"] = Q.IsisCsnp, ["psnp"] = Q.IsisPsnp, ["clnp"] = Q.Clnp,
         ["stp"] = Q.Stp, ["ipx"] = Q.Ipx, ["netbeui"] = Q.Netbeui,
+    };
+
+    /// <summary>Named numbers of pcap-filter(7): header fields and flag values.</summary>
+    private static readonly Dictionary<string, uint> NamedNumbers = new()
+    {
+        ["icmptype"] = 0, ["icmpcode"] = 1, ["icmp6type"] = 0, ["icmp6code"] = 1, ["tcpflags"] = 13,
+        ["tcp-fin"] = 0x01, ["tcp-syn"] = 0x02, ["tcp-rst"] = 0x04, ["tcp-push"] = 0x08, ["tcp-ack"] = 0x10,
+        ["tcp-urg"] = 0x20, ["tcp-ece"] = 0x40, ["tcp-cwr"] = 0x80,
+        ["icmp-echoreply"] = 0, ["icmp-unreach"] = 3, ["icmp-sourcequench"] = 4, ["icmp-redirect"] = 5, ["icmp-echo"] = 8,
+        ["icmp-routeradvert"] = 9, ["icmp-routersolicit"] = 10, ["icmp-timxceed"] = 11, ["icmp-paramprob"] = 12,
+        ["icmp-tstamp"] = 13, ["icmp-tstampreply"] = 14, ["icmp-ireq"] = 15, ["icmp-ireqreply"] = 16,
+        ["icmp-maskreq"] = 17, ["icmp-maskreply"] = 18,
+        ["icmp6-destinationunreach"] = 1, ["icmp6-packettoobig"] = 2, ["icmp6-timeexceeded"] = 3, ["icmp6-parameterproblem"] = 4,
+        ["icmp6-echo"] = 128, ["icmp6-echoreply"] = 129, ["icmp6-multicastlistenerquery"] = 130,
+        ["icmp6-multicastlistenerreportv1"] = 131, ["icmp6-multicastlistenerdone"] = 132, ["icmp6-routersolicit"] = 133,
+        ["icmp6-routeradvert"] = 134, ["icmp6-neighborsolicit"] = 135, ["icmp6-neighboradvert"] = 136, ["icmp6-redirect"] = 137,
+        ["icmp6-routerrenum"] = 138, ["icmp6-nodeinformationquery"] = 139, ["icmp6-nodeinformationresponse"] = 140,
+        ["icmp6-ineighbordiscoverysolicit"] = 141, ["icmp6-ineighbordiscoveryadvert"] = 142,
+        ["icmp6-multicastlistenerreportv2"] = 143, ["icmp6-homeagentdiscoveryrequest"] = 144,
+        ["icmp6-homeagentdiscoveryreply"] = 145, ["icmp6-mobileprefixsolicit"] = 146, ["icmp6-mobileprefixadvert"] = 147,
+        ["icmp6-certpathsolicit"] = 148, ["icmp6-certpathadvert"] = 149, ["icmp6-multicastrouteradvert"] = 151,
+        ["icmp6-multicastroutersolicit"] = 152, ["icmp6-multicastrouterterm"] = 153,
     };
 
     private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
@@ -115,7 +137,8 @@ internal static class Lexer
             int best = Math.Max(Math.Max(idLen, numLen), Math.Max(Math.Max(hidLen, v6Len), macLen));
             if (best == 0) { list.Add(new Token(Tok.Error, c.ToString())); return list; }
             string text = s.Substring(i, best);
-            if (idLen == best && (Keywords.ContainsKey(text) || Pnames.ContainsKey(text)))
+            if (idLen == best && NamedNumbers.TryGetValue(text, out uint named)) list.Add(new Token(Tok.Num, text, named));
+            else if (idLen == best && (Keywords.ContainsKey(text) || Pnames.ContainsKey(text)))
             {
                 if (Keywords.TryGetValue(text, out var kw)) list.Add(new Token(kw, text));
                 else list.Add(new Token(Tok.Pname, text, 0, Pnames[text]));

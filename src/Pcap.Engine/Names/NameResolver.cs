@@ -63,7 +63,12 @@ public static unsafe class NameResolver
     /// <summary>pcap_nametoport: port of a service and its protocol (PROTO_UNDEF when tcp and udp agree).</summary>
     public static bool Port(string name, out uint port, out uint proto)
     {
-        int tcp = ServicePort(name, "tcp"), udp = ServicePort(name, "udp");
+        // getaddrinfo, which libpcap uses, also takes a numeric service for every protocol.
+        bool numeric = name.Length is > 0 and <= 5;
+        foreach (char c in name) numeric &= char.IsAsciiDigit(c);
+        int tcp, udp;
+        if (numeric && int.Parse(name, System.Globalization.CultureInfo.InvariantCulture) <= 65535) tcp = udp = int.Parse(name, System.Globalization.CultureInfo.InvariantCulture);
+        else { tcp = ServicePort(name, "tcp"); udp = ServicePort(name, "udp"); }
         port = 0;
         proto = unchecked((uint)ProtoUndef);
         if (tcp >= 0)
