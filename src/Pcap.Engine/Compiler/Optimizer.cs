@@ -225,7 +225,8 @@ internal static class Optimizer
     {
         static Block Resolve(Block b)
         {
-            while (!b.IsReturn && !IsConditional(b) && b.Stmts.Count == 0) b = b.Jt!;
+            // Statements of an unconditional block are dead when they store nothing and the target computes what it uses.
+            while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || (!HasStores(b) && SelfContained(b.Jt!)))) b = b.Jt!;
             return b;
         }
         root = Resolve(root);
