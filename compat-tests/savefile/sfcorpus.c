@@ -1,7 +1,8 @@
 /*
  * sfcorpus DIR: writes savefiles, sound and broken, that exercise libpcap's reader checks (pcap and
  * pcapng, both byte orders, bad magic, versions, snapshot lengths, truncated headers and records,
- * bogus lengths, pcapng block and option refusals). compat-tests/suites/21-savefile.sh reads each
+ * bogus lengths, pcapng block and option refusals), and seeded random mutations of the sound ones.
+ * compat-tests/suites/21-savefile.sh reads each
  * through the system libpcap and through ours and compares what a program sees.
  */
 #include <stdint.h>
@@ -78,6 +79,49 @@ static void idb(unsigned lt, uint32_t snap) { idb_open(lt, snap); close_block();
 static void epb(uint32_t ifid, uint64_t t, uint32_t cap, uint32_t wire, unsigned present)
 {
 	open_block(6); u32(ifid); u32(t >> 32); u32((uint32_t)t); u32(cap); u32(wire); bytes(present); close_block();
+}
+
+/* Mutations of sound files, from a fixed seed: flipped bytes, cut files, 32-bit fields set to edge values. */
+static uint32_t seed = 20231;
+static uint32_t next_random(void)
+{
+	seed = seed * 1103515245u + 12345u;
+	return seed >> 8;
+}
+
+static void mutate(const char *base, int count)
+{
+	static unsigned char original[1 << 16];
+	static const uint32_t edges[] = { 0, 1, 3, 7, 11, 12, 0x7fffffff, 0x80000000u, 0xffffffffu, 0xfffffffcu, 262144, 262145, 65535 };
+	char path[4096];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, base);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		exit(1);
+	n = fread(original, 1, sizeof original, f);
+	fclose(f);
+	for (int i = 0; i < count; i++) {
+		char name[256];
+		memcpy(buf, original, n);
+		len = n;
+		switch (next_random() % 3) {
+		case 0:
+			for (uint32_t k = 1 + next_random() % 4; k > 0; k--)
+				buf[next_random() % n] ^= (unsigned char)(1 + next_random() % 255);
+			break;
+		case 1:
+			len = next_random() % n;
+			break;
+		default:
+			put32at((next_random() % (n / 4)) * 4, edges[next_random() % (sizeof edges / sizeof edges[0])]);
+			break;
+		}
+		snprintf(name, sizeof name, "fuzz-%s-%02d", base, i);
+		save(name);
+	}
 }
 
 int main(int argc, char **argv)
@@ -162,5 +206,11 @@ int main(int argc, char **argv)
 	shb(1, 0); idb_open(1, 65535); u16(2); u16(40); close_block(); save("ng-option-cut");
 	shb(1, 0); open_block(1); u16(1); close_block(); save("ng-idb-short");
 	shb(1, 0); idb(1, 0); epb(0, 7, 0, 0, 0); save("ng-zero-length-and-snaplen-0");
+
+	mutate("pcap-le-extremes", 30);
+	mutate("pcap-be-nano-extremes", 30);
+	mutate("pcap-version-2.3", 20);
+	mutate("ng-sections-le", 40);
+	mutate("ng-section-be", 30);
 	return 0;
 }
