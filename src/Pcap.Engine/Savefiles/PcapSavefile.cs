@@ -56,7 +56,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             543 => LengthOrder.LenFirst,
             _ => LengthOrder.CaplenFirst,
         };
-        BufferSize = Snapshot < 2048 ? Snapshot : 2048;
+        SetBufferSize(Snapshot < 2048 ? Snapshot : 2048);
     }
 
     /// <summary>
@@ -167,6 +167,6 @@ public sealed unsafe class PcapSavefile : SavefileHandle
     void GrowBufferSize(uint caplen)
     {
         uint size = System.Numerics.BitOperations.RoundUpToPowerOf2(caplen);
-        BufferSize = size > (uint)Snapshot ? Snapshot : (int)size;
+        SetBufferSize(size > (uint)Snapshot ? Snapshot : (int)size);
     }
 }
