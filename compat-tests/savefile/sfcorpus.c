@@ -81,6 +81,48 @@ static void epb(uint32_t ifid, uint64_t t, uint32_t cap, uint32_t wire, unsigned
 	open_block(6); u32(ifid); u32(t >> 32); u32((uint32_t)t); u32(cap); u32(wire); bytes(present); close_block();
 }
 
+/*
+ * A memory-mapped Linux USB record (DLT_USB_LINUX_MMAPPED): 64-byte header, isochronous descriptors
+ * (offset, length pairs), data. The record length is computed from the URB length plus len_delta, as
+ * old libpcaps did, which libpcap fixes up for incoming isochronous completions.
+ */
+static void usb_record(unsigned event, unsigned transfer, unsigned endpoint, unsigned data_flag,
+    unsigned ndesc, const uint32_t *descs, uint32_t urb_len, uint32_t data_len, int len_delta, unsigned cut)
+{
+	uint32_t cap = 64 + 16 * ndesc + data_len - cut;
+	u32(1); u32(2); u32(cap); u32(64 + 16 * ndesc + urb_len + len_delta);
+	size_t start = len;
+	u64(1); u8(event); u8(transfer); u8(endpoint); u8(1); u16(1); u8(0); u8(data_flag);
+	u64(0); u32(0); u32(0); u32(urb_len); u32(data_len); u64(0);
+	u32(0); u32(0); u32(0); u32(ndesc);
+	for (unsigned i = 0; i < ndesc; i++) {
+		u32(0); u32(descs[2 * i]); u32(descs[2 * i + 1]); u32(0);
+	}
+	bytes(data_len);
+	len = start + cap;
+}
+
+static void usb_file(int big_endian, const char *name)
+{
+	static const uint32_t one[] = { 0, 40 }, two[] = { 0, 10, 50, 20 }, three[] = { 0, 0, 5, 0, 7, 3 },
+	    three_more[] = { 0, 10, 50, 20, 90, 30 }, wraps[] = { 0xfffffff0u, 0x20 };
+	be = big_endian;
+	fhdr(0xa1b2c3d4, 2, 4, 65535, 220);
+	usb_record('C', 0, 0x81, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 0, 2, two, 100, 0, 0, 0);
+	usb_record('C', 0, 0x81, 0, 2, two, 100, 0, 1, 0);
+	usb_record('S', 0, 0x81, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x01, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 1, 1, one, 100, 40, 0, 0);
+	usb_record('C', 1, 0x81, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 0, 3, three, 100, 0, 0, 0);
+	usb_record('C', 0, 0x81, 0, 3, three_more, 100, 0, 0, 22);
+	usb_record('C', 0, 0x81, 0, 0, NULL, 10, 0, 0, 0);
+	usb_record('C', 0, 0x81, 0, 1, wraps, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 0, 1, one, 100, 40, 0, 40);
+	save(name);
+}
+
 /* Mutations of sound files, from a fixed seed: flipped bytes, cut files, 32-bit fields set to edge values. */
 static uint32_t seed = 20231;
 static uint32_t next_random(void)
@@ -206,6 +248,9 @@ int main(int argc, char **argv)
 	shb(1, 0); idb_open(1, 65535); u16(2); u16(40); close_block(); save("ng-option-cut");
 	shb(1, 0); open_block(1); u16(1); close_block(); save("ng-idb-short");
 	shb(1, 0); idb(1, 0); epb(0, 7, 0, 0, 0); save("ng-zero-length-and-snaplen-0");
+
+	usb_file(0, "pcap-usb-mmapped-lengths");
+	usb_file(1, "pcap-be-usb-mmapped-lengths");
 
 	mutate("pcap-le-extremes", 30);
 	mutate("pcap-be-nano-extremes", 30);

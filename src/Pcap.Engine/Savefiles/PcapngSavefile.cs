@@ -327,8 +327,8 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
         header->TvSec = (long)seconds;
         header->TvUsec = (int)fraction;
         data = cursor.Take(header->CapLen);
-        if (Swapped)
-            PseudoHeaders.Swap(LinkType, header, data);
+        if (PseudoHeaders.Needed(LinkType, Swapped))
+            PseudoHeaders.Process(LinkType, Swapped, header, data);
         return 1;
     }
 }

@@ -4,15 +4,27 @@ using Pcap.Engine.Handles;
 namespace Pcap.Engine.Savefiles;
 
 /// <summary>
-/// libpcap's swap_pseudo_headers: link-layer pseudo-headers written in the capturing host's byte order
-/// (Linux USB, NFLOG TLVs, SocketCAN ids behind a cooked header) are swapped in place when the file came
-/// from a host of the other byte order.
+/// What libpcap does to each record after reading it: link-layer pseudo-headers written in the capturing
+/// host's byte order (Linux USB, NFLOG TLVs, SocketCAN ids behind a cooked header) are swapped in place
+/// when the file came from a host of the other byte order (swap_pseudo_headers), and the length of
+/// memory-mapped Linux USB isochronous completions, which old libpcaps miscalculated, is fixed up.
 /// </summary>
 internal static unsafe class PseudoHeaders
 {
     const int DltLinuxSll = 113, DltLinuxSll2 = 276, DltUsbLinux = 189, DltUsbLinuxMmapped = 220, DltNflog = 239;
 
-    public static void Swap(int dlt, PacketHeader* header, byte* data)
+    /// <summary>Whether records of this file need <see cref="Process"/> at all.</summary>
+    public static bool Needed(int dlt, bool swapped) => swapped || dlt == DltUsbLinuxMmapped;
+
+    public static void Process(int dlt, bool swapped, PacketHeader* header, byte* data)
+    {
+        if (swapped)
+            Swap(dlt, header, data);
+        if (dlt == DltUsbLinuxMmapped && header->CapLen >= 64)
+            FixUsbMmappedLength(header, data);
+    }
+
+    static void Swap(int dlt, PacketHeader* header, byte* data)
     {
         switch (dlt)
         {
@@ -109,6 +121,33 @@ internal static unsafe class PseudoHeaders
             caplen -= size;
             p += size;
         }
+    }
+
+    // fix_linux_usb_mmapped_length: for an incoming isochronous completion whose length was computed from
+    // the URB length, the length is where the last isochronous descriptor's data ends.
+    static void FixUsbMmappedLength(PacketHeader* header, byte* h)
+    {
+        const byte UrbComplete = (byte)'C', UrbIsochronous = 0, UrbTransferIn = 0x80;
+        uint ndesc = *(uint*)(h + 60), urbLength = *(uint*)(h + 32);
+        if (h[15] != 0 || h[9] != UrbIsochronous || h[8] != UrbComplete || (h[10] & UrbTransferIn) == 0)
+            return;
+        if (header->Len != 64UL + ndesc * 16UL + urbLength)
+            return;
+        uint dataEnd = 0;
+        uint bytesLeft = header->CapLen - 64;
+        byte* desc = h + 64;
+        for (uint i = 0; i < ndesc && bytesLeft >= 16; i++, bytesLeft -= 16, desc += 16)
+        {
+            uint length = *(uint*)(desc + 8);
+            if (length == 0) continue;
+            uint end = *(uint*)(desc + 4) + length;
+            if (end > dataEnd) dataEnd = end;
+        }
+        uint fixedLength = (uint)(64 + ndesc * 16 + dataEnd);
+        if (fixedLength >= header->CapLen)
+            header->Len = fixedLength;
+        if (header->CapLen > header->Len)
+            header->Len = header->CapLen;
     }
 
     static void Swap16(byte* p) => *(ushort*)p = BinaryPrimitives.ReverseEndianness(*(ushort*)p);
