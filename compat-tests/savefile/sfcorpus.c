@@ -123,6 +123,26 @@ static void usb_file(int big_endian, const char *name)
 	save(name);
 }
 
+/* DLT_PFLOG records whose uid/pid fields the reader swaps as far as the header's length, caplen and len reach. */
+static void pflog_file(void)
+{
+	static const unsigned lengths[] = { 0, 47, 48, 52, 56, 59, 60, 61 }, cuts[] = { 0, 1, 47, 48, 52, 56, 59, 60 };
+	be = 1;
+	fhdr(0xa1b2c3d4, 2, 4, 65535, 117);
+	for (unsigned i = 0; i < 8; i++) {
+		for (unsigned variant = 0; variant < 3; variant++) {
+			/* variant 0: header length field; 1: captured length; 2: original length */
+			unsigned cap = variant == 1 ? cuts[i] : 64, wire = variant == 2 ? 47 + cuts[i] / 4 : 64;
+			u32(1); u32(2); u32(cap); u32(wire);
+			size_t start = len;
+			u8(variant == 0 ? lengths[i] : 61); u8(2); u8(0); u8(0); zeros(32);
+			u32(1); u32(2); u32(0x11223344); u32(0x55667788); u32(0x99aabbcc); u32(0xddeeff00); zeros(4);
+			len = start + cap;
+		}
+	}
+	save("pcap-be-pflog");
+}
+
 /* Mutations of sound files, from a fixed seed: flipped bytes, cut files, 32-bit fields set to edge values. */
 static uint32_t seed = 20231;
 static uint32_t next_random(void)
@@ -251,6 +271,7 @@ int main(int argc, char **argv)
 
 	usb_file(0, "pcap-usb-mmapped-lengths");
 	usb_file(1, "pcap-be-usb-mmapped-lengths");
+	pflog_file();
 
 	mutate("pcap-le-extremes", 30);
 	mutate("pcap-be-nano-extremes", 30);

@@ -11,7 +11,7 @@ namespace Pcap.Engine.Savefiles;
 /// </summary>
 internal static unsafe class PseudoHeaders
 {
-    const int DltLinuxSll = 113, DltLinuxSll2 = 276, DltUsbLinux = 189, DltUsbLinuxMmapped = 220, DltNflog = 239;
+    const int DltPflog = 117, DltLinuxSll = 113, DltLinuxSll2 = 276, DltUsbLinux = 189, DltUsbLinuxMmapped = 220, DltNflog = 239;
 
     /// <summary>Whether records of this file need <see cref="Process"/> at all.</summary>
     public static bool Needed(int dlt, bool swapped) => swapped || dlt == DltUsbLinuxMmapped;
@@ -46,6 +46,9 @@ internal static unsafe class PseudoHeaders
                 break;
             case DltNflog:
                 SwapNflog(header->CapLen, header->Len, data);
+                break;
+            case DltPflog:
+                SwapPflog(header->CapLen, header->Len, data);
                 break;
         }
     }
@@ -100,6 +103,18 @@ internal static unsafe class PseudoHeaders
                 if (caplen < at + field + 4) return;
                 Swap32(h + at + field);
             }
+        }
+    }
+
+    // pfloghdr: uid, pid, rule_uid and rule_pid (at 44, 48, 52, 56) are in host order; each is swapped
+    // only if the captured bytes, the length and the header's own length field all reach its end.
+    static void SwapPflog(uint caplen, uint len, byte* h)
+    {
+        uint headerLength = caplen == 0 ? 0u : h[0];
+        for (uint end = 48; end <= 60; end += 4)
+        {
+            if (caplen < end || len < end || headerLength < end) return;
+            Swap32(h + end - 4);
         }
     }
 
