@@ -82,7 +82,7 @@ static void epb(uint32_t ifid, uint64_t t, uint32_t cap, uint32_t wire, unsigned
 }
 
 /*
- * A memory-mapped Linux USB record (DLT_USB_LINUX_MMAPPED): 64-byte header, isochronous descriptors
+ * A Linux USB record (DLT_USB_LINUX_MMAPPED, or DLT_USB_LINUX reading the first 48 bytes as its header): 64-byte header, isochronous descriptors
  * (offset, length pairs), data. The record length is computed from the URB length plus len_delta, as
  * old libpcaps did, which libpcap fixes up for incoming isochronous completions.
  */
@@ -102,12 +102,12 @@ static void usb_record(unsigned event, unsigned transfer, unsigned endpoint, uns
 	len = start + cap;
 }
 
-static void usb_file(int big_endian, const char *name)
+static void usb_file(int big_endian, uint32_t linktype, const char *name)
 {
 	static const uint32_t one[] = { 0, 40 }, two[] = { 0, 10, 50, 20 }, three[] = { 0, 0, 5, 0, 7, 3 },
 	    three_more[] = { 0, 10, 50, 20, 90, 30 }, wraps[] = { 0xfffffff0u, 0x20 };
 	be = big_endian;
-	fhdr(0xa1b2c3d4, 2, 4, 65535, 220);
+	fhdr(0xa1b2c3d4, 2, 4, 65535, linktype);
 	usb_record('C', 0, 0x81, 0, 1, one, 100, 40, 0, 0);
 	usb_record('C', 0, 0x81, 0, 2, two, 100, 0, 0, 0);
 	usb_record('C', 0, 0x81, 0, 2, two, 100, 0, 1, 0);
@@ -269,8 +269,9 @@ int main(int argc, char **argv)
 	shb(1, 0); open_block(1); u16(1); close_block(); save("ng-idb-short");
 	shb(1, 0); idb(1, 0); epb(0, 7, 0, 0, 0); save("ng-zero-length-and-snaplen-0");
 
-	usb_file(0, "pcap-usb-mmapped-lengths");
-	usb_file(1, "pcap-be-usb-mmapped-lengths");
+	usb_file(0, 220, "pcap-usb-mmapped-lengths");
+	usb_file(1, 220, "pcap-be-usb-mmapped-lengths");
+	usb_file(1, 189, "pcap-be-usb-linux");
 	pflog_file();
 
 	mutate("pcap-le-extremes", 30);
