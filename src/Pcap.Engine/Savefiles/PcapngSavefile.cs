@@ -315,8 +315,8 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
             throw new PcapException($"invalid packet capture length {header->CapLen}, bigger than snaplen of {Snapshot}");
 
         var i = interfaces[(int)interfaceId];
-        ulong seconds = t / i.Resolution + (ulong)i.Offset;
-        ulong fraction = t % i.Resolution;
+        (ulong seconds, ulong fraction) = System.Math.DivRem(t, i.Resolution); // one division for both
+        seconds += (ulong)i.Offset;
         fraction = i.Scale switch
         {
             ScaleKind.None => fraction,
