@@ -1,5 +1,5 @@
 /*
- * live-api: calls the live-capture API in libpcap's documented orders and wrong orders and
+ * api: calls the live-capture API in libpcap's documented orders and wrong orders and
  * prints every result and error text, one line each. Run once on the system libpcap and once on
  * ours (same namespace, same interfaces): the outputs must be equal.
  * Usage: live-api IFACE (an existing, up interface of the test's own namespace)
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <errno.h>
 
 static void show(const char *what, int rc, pcap_t *p)
 {
@@ -100,10 +101,14 @@ int main(int argc, char **argv)
 	printf("required_select_timeout = %s\n", pcap_get_required_select_timeout(p) ? "set" : "NULL");
 	show("setdirection(IN)", pcap_setdirection(p, PCAP_D_IN), p);
 	show("setdirection(7)", pcap_setdirection(p, 7), p);
+	errno = EINVAL; /* libpcap formats these size errors with whatever errno holds */
 	show("inject(0 bytes)", pcap_inject(p, frame, 0), p);
+	errno = 0;
 	show("inject(60)", pcap_inject(p, frame, sizeof frame), p);
 	show("sendpacket(60)", pcap_sendpacket(p, frame, sizeof frame), p);
+	errno = EINVAL;
 	show("sendpacket(0)", pcap_sendpacket(p, frame, 0), p);
+	errno = EINVAL;
 	show("sendpacket(-1)", pcap_sendpacket(p, frame, -1), p);
 	pcap_close(p);
 
