@@ -17,14 +17,16 @@ public sealed unsafe partial class PacketSocketHandle
     const int SkfAdOff = -0x1000, SkfAdProtocol = 0, SkfAdPkttype = 4, SkfAdIfindex = 8;
 
     bool filterInUserland;
+    bool wireVlanFilter; // the program tests VLAN tags in the frame: run it after the tag is put back
     int blocksToFilterInUserland;
 
     public override int SetFilter(Program program)
     {
         Filter = program;
         filterInUserland = true;
+        wireVlanFilter = TestsVlanTpid(program);
 
-        Instruction[]? kernel = program.Length <= ushort.MaxValue ? FixProgram(program) : null;
+        Instruction[]? kernel = program.Length <= ushort.MaxValue && !wireVlanFilter ? FixProgram(program) : null;
         if (program.Length > ushort.MaxValue) Console.Error.Write("Warning: Filter too complex for kernel\n");
         int err = 0;
         if (kernel != null)
@@ -64,6 +66,22 @@ public sealed unsafe partial class PacketSocketHandle
         blocksToFilterInUserland = frameCount - n;
         filterInUserland = true;
         return 0;
+    }
+
+    /// <summary>
+    /// True if the program looks for an 802.1Q/802.1ad tag in the frame itself (a jeq on TPID 0x8100,
+    /// 0x88a8 or 0x9100). libpcap compiles "vlan" for Linux into loads of the tag the kernel took
+    /// out (BPF_SPECIAL_VLAN_HANDLING); our compiler tests the tag in the frame, so such a program
+    /// runs here, in user space, on the frame with its tag put back, which gives libpcap's verdicts.
+    /// </summary>
+    static bool TestsVlanTpid(Program program)
+    {
+        for (int i = 0; i < program.Length; i++)
+        {
+            var insn = program.Instructions[i];
+            if (insn.Code == 0x15 && insn.K is 0x8100 or 0x88a8 or 0x9100) return true; // BPF_JMP|BPF_JEQ|BPF_K
+        }
+        return false;
     }
 
     void CountFilteredBlock()

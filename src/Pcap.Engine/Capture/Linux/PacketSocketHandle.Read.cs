@@ -264,7 +264,7 @@ public sealed unsafe partial class PacketSocketHandle
             filterLength += headerLength;
         }
 
-        if (filterInUserland && Filter is { } program && program.Run(bp, length, filterLength) == 0)
+        if (filterInUserland && !wireVlanFilter && Filter is { } program && program.Run(bp, length, filterLength) == 0)
             return 0;
 
         if (sll[Tpacket.SllPkttype] == Tpacket.PacketOutgoing)
@@ -295,6 +295,8 @@ public sealed unsafe partial class PacketSocketHandle
             header.CapLen += Tpacket.VlanTagLength;
             header.Len += Tpacket.VlanTagLength;
         }
+        if (wireVlanFilter && Filter is { } wireProgram && wireProgram.Run(bp, header.Len, header.CapLen) == 0)
+            return 0;
         if (header.CapLen > (uint)Snapshot) header.CapLen = (uint)Snapshot;
         sink.Packet(&header, bp);
         return 1;
