@@ -2,6 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Handles;
 using Pcap.Engine.Interop;
+using Pcap.Engine.LinkTypes;
 
 namespace Pcap.Engine.Savefiles.Writing;
 
@@ -48,7 +49,7 @@ public static unsafe class Dumper
     public static IntPtr OpenAppend(Handle handle, byte* path)
     {
         string name = Name(path);
-        int linkType = SavefileLinkType.FromDlt(handle.LinkType);
+        int linkType = LinkTypeMap.FromDlt(handle.LinkType);
         // libpcap 1.10.3 prints the failed mapping's result (-1), not the handle's link type: a plain
         // libpcap bug, kept because the text is what clients see.
         if (linkType == -1)
@@ -128,7 +129,7 @@ public static unsafe class Dumper
 
     static int SupportedLinkType(Handle handle, string name)
     {
-        int linkType = SavefileLinkType.FromDlt(handle.LinkType);
+        int linkType = LinkTypeMap.FromDlt(handle.LinkType);
         if (linkType == -1)
             throw new PcapException($"{name}: link-layer type {handle.LinkType} isn't supported in savefiles");
         return linkType;
