@@ -280,7 +280,7 @@ internal static class Lexer
                     if (!lastOfAll) return false;
                     var q = part.Split('.');
                     if (q.Length != 4) return false;
-                    foreach (var d in q) if (d.Length is 0 or > 3 || !int.TryParse(d, out int v) || v > 255) return false;
+                    foreach (var d in q) if (d.Length is 0 or > 3 || !int.TryParse(d, out _)) return false;
                     groups += 2;
                     continue;
                 }

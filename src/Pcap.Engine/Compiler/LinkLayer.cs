@@ -237,12 +237,7 @@ internal sealed partial class CodeGenerator
         switch (_linkType)
         {
             case Dlt.En10Mb: case Dlt.NetAnalyzer: case Dlt.NetAnalyzerTransparent:
-                {
-                    var b0 = PrevLinkHdrCheck();
-                    var b1 = EtherLinkType(proto);
-                    if (b0 != null) And(b0, b1);
-                    return b1;
-                }
+                return EtherLinkType(proto);
             case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio: case Dlt.Ppi:
                 {
                     var b0 = CheckWlanDataFrame();
@@ -282,5 +277,5 @@ internal sealed partial class CodeGenerator
         return Cmp(OffRel.LinkHdr, 0, Op.W, af);
     }
 
-    private Block? PrevLinkHdrCheck() => null;
+    
 }
