@@ -67,7 +67,7 @@ internal sealed partial class CodeGenerator
                 break;
             case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio:
                 _offLinkType.ConstantPart = 24; _offLinkPl.ConstantPart = 0; _offLinkPl.IsVariable = true;
-                _offNl = 8; _offNlNoSnap = 0;
+                _offNl = 8; _offNlNoSnap = 3;
                 if (dlt == Dlt.Ieee80211Radio || dlt == Dlt.IeeeRadioAvs) { _offLinkHdr.IsVariable = true; _hasRadioHeader = true; }
                 if (dlt == Dlt.PrismHeader) { _offLinkHdr.ConstantPart = 144; _hasRadioHeader = true; }
                 break;
@@ -247,7 +247,7 @@ internal sealed partial class CodeGenerator
                 }
             case Dlt.Fddi: case Dlt.Ieee802:
                 return LlcLinkType(proto);
-            case Dlt.LinuxSll: case Dlt.LinuxSll2:
+            case Dlt.LinuxSll:
                 return SllLinkType(proto);
             case Dlt.Slip: case Dlt.Raw: case Dlt.Ipv4: case Dlt.Ipv6:
                 if (proto == EtherTypeIp) return _linkType == Dlt.Ipv6 ? False() : _linkType == Dlt.Ipv4 ? True() : Mcmp(OffRel.LinkHdr, 0, Op.B, 0x40, 0xf0);

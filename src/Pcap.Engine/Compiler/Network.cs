@@ -526,7 +526,7 @@ internal sealed partial class CodeGenerator
             case Q.Iso:
                 {
                     var b0 = LinkType(LlcSapIsoNs);
-                    var b1 = Cmp(OffRel.LinkPlNoSnap, 1, Op.B, v);
+                    var b1 = Cmp(OffRel.LinkPlNoSnap, 0, Op.B, v);
                     And(b0, b1);
                     return b1;
                 }
