@@ -210,7 +210,7 @@ internal sealed partial class CodeGenerator
     private static uint EtherTypeToPppType(uint proto) => proto switch
     {
         EtherTypeIp => 0x0021, EtherTypeIpv6 => 0x0057, EtherTypeDn => 0x0027, EtherTypeAtalk => 0x0029,
-        0x0600 => 0x0025, EtherTypeIpx => 0x002b, LlcSapIsoNs => 0x0023,
+        0x0600 => 0x0025, LlcSapIpx => 0x002b, LlcSap8021D => 0x0031, LlcSapIsoNs => 0x0023,
         _ => proto,
     };
 

@@ -209,15 +209,13 @@ internal sealed partial class CodeGenerator
         return len;
     }
 
-    /// <summary>__pcap_atodn: DECnet area.node; 0 on error.</summary>
+    /// <summary>__pcap_atodn: "area.node" as sscanf reads it; 0 when it does not.</summary>
     private static int AtoDn(string s, out uint addr)
     {
         addr = 0;
         var parts = s.Split('.');
-        if (parts.Length != 2 || !uint.TryParse(parts[0], out uint area) || !uint.TryParse(parts[1], out uint node)) return 0;
-        if (area > 63) throw new PcapException("area must be less than 64");
-        if (node > 1023) throw new PcapException("node must be less than 1024");
-        addr = area << 10 | node;
+        if (parts.Length < 2 || !uint.TryParse(parts[0], out uint area) || !uint.TryParse(parts[1], out uint node)) return 0;
+        addr = (area << 10) & 0xfc00 | node & 0x3ff;
         return 32;
     }
 
