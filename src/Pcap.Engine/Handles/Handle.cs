@@ -12,6 +12,7 @@ public abstract unsafe partial class Handle : IDisposable
 {
     GCHandle self;
     PacketHeader* nextHeader; // pcap_next_ex hands out a pointer to this; valid until the next call
+    OneShotSink? nextExSink;
 
     protected Handle()
     {
@@ -92,7 +93,9 @@ public abstract unsafe partial class Handle : IDisposable
     /// <summary><c>pcap_next_ex</c>: 1 with a packet, 0 on timeout, -1 on error, -2 at end of file or after a break.</summary>
     public int NextEx(out PacketHeader* header, out byte* data)
     {
-        var sink = new OneShotSink(nextHeader);
+        // One sink per handle: pcap_next_ex is the per-packet call, so it must not allocate.
+        var sink = nextExSink ??= new OneShotSink(nextHeader);
+        sink.Data = null;
         int status = Read(1, sink);
         header = nextHeader;
         data = sink.Data;

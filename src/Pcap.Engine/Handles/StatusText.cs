@@ -23,3 +23,10 @@ public static class StatusText
         _ => null,
     };
 }
+
+/// <summary>pcap_strerror: the C library's text for an errno value.</summary>
+public static unsafe class ErrnoText
+{
+    /// <summary>The text, written into <paramref name="buffer"/> or a static string of the C library.</summary>
+    public static byte* Of(int errnum, byte* buffer, int length) => Interop.Strings.StrerrorR(errnum, buffer, (nuint)length);
+}
