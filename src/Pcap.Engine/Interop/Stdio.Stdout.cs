@@ -1,15 +1,19 @@
-using System;
 using System.Runtime.InteropServices;
 
 namespace Pcap.Engine.Interop;
 
 internal static unsafe partial class Stdio
 {
-    /// <summary>
-    /// The C library's <c>stdout</c> stream: a dumper on "-" must be that very FILE * (the program's own
-    /// flushes and fclose reach it), and bpf_dump prints through it. Read from the variable on each use.
-    /// </summary>
-    internal static IntPtr Stdout => *(IntPtr*)StdoutVariable;
+    static nint stdoutVariable;
 
-    static readonly IntPtr StdoutVariable = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "stdout");
+    /// <summary>The C library's <c>stdout</c> (a FILE *), read from its data symbol on each use as C code would.</summary>
+    internal static nint Stdout
+    {
+        get
+        {
+            if (stdoutVariable == 0)
+                stdoutVariable = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "stdout");
+            return *(nint*)stdoutVariable;
+        }
+    }
 }
