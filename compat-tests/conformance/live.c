@@ -14,8 +14,10 @@
 
 static void fresh_namespace(void)
 {
-	EXPECT(geteuid() == 0, "live checks need root (network namespaces)");
-	EXPECT(unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	if (geteuid() != 0)
+		skip("live checks need root (a network namespace of their own)");
+	if (unshare(CLONE_NEWNET) != 0)
+		skip("no network namespace: unshare(CLONE_NEWNET): %s", strerror(errno));
 	EXPECT(system("ip link set lo up && ip link add va type veth peer name vb && "
 		      "ip addr add 10.9.0.1/24 brd + dev va && ip link set va up && ip link set vb up") == 0,
 	    "cannot create the veth pair");
