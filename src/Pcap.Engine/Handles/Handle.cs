@@ -28,6 +28,8 @@ public abstract unsafe partial class Handle : IDisposable
     public HandleBlock* Block { get; private set; }
 
     public int LinkType { get; set; }
+    /// <summary>The upper bits of a savefile's link-type field (FCS length): pcap_datalink_ext, and written back by dumpers.</summary>
+    public int LinkTypeExt { get; set; }
     public int Snapshot { get; set; }
     public TimestampPrecision Precision { get; set; }
     public bool Activated { get; protected set; }

@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+using Pcap.Engine.Handles;
+using Pcap.Engine.LinkTypes;
+
+namespace Pcap.Engine.Savefiles;
+
+/// <summary>The classic pcap format (libpcap's sf-pcap.c): a 24-byte file header, then records.</summary>
+public sealed unsafe class PcapSavefile : SavefileHandle
+{
+    public const uint MicroMagic = 0xa1b2c3d4;
+    public const uint NanoMagic = 0xa1b23c4d;
+    /// <summary>Alexey Kuznetzov's patched libpcap: 8 more bytes in every record header.</summary>
+    public const uint KuznetzovMagic = 0xa1b2cd34;
+
+    const int FileHeaderSize = 24;
+    const int PatchedRecordHeaderSize = 24;
+    const int RecordHeaderSize = 16;
+
+    enum Scale { None, Up, Down }
+    // Versions before 2.3 (and DG/UX's 543.0) wrote len before caplen; some 2.3 writers did too.
+    enum LengthOrder { CaplenFirst, LenFirst, Either }
+
+    readonly int recordHeaderSize;
+    readonly Scale scale;
+    readonly LengthOrder lengthOrder;
+    readonly uint maxCaplen;
+
+    PcapSavefile(SavefileInput input, TimestampPrecision precision, uint magic, bool swapped,
+        ushort major, ushort minor, uint snapLength, uint linkTypeField) : base(input, precision)
+    {
+        Swapped = swapped;
+        MajorVersion = major;
+        MinorVersion = minor;
+        LinkType = LinkTypeMap.ToDlt((int)(linkTypeField & 0x03FFFFFF));
+        LinkTypeExt = (int)(linkTypeField & 0xFC000000); // FCS length bits, pcap_datalink_ext
+        Snapshot = SnapLength.Adjust(LinkType, snapLength);
+        maxCaplen = SnapLength.MaxForDlt(LinkType);
+
+        bool fileNano = magic == NanoMagic;
+        bool wantNano = precision == TimestampPrecision.Nano;
+        scale = fileNano == wantNano ? Scale.None : wantNano ? Scale.Up : Scale.Down;
+
+        recordHeaderSize = RecordHeaderSize;
+        if (magic == KuznetzovMagic)
+        {
+            recordHeaderSize = PatchedRecordHeaderSize;
+            // Cooked captures of that libpcap added a 14-byte fake Ethernet header past the snapshot length.
+            if (LinkType == 1)
+                Snapshot = Snapshot <= int.MaxValue - 14 ? Snapshot + 14 : int.MaxValue;
+        }
+        lengthOrder = major switch
+        {
+            2 when minor < 3 => LengthOrder.LenFirst,
+            2 when minor == 3 => LengthOrder.Either,
+            543 => LengthOrder.LenFirst,
+            _ => LengthOrder.CaplenFirst,
+        };
+        BufferSize = Snapshot < 2048 ? Snapshot : 2048;
+    }
+
+    /// <summary>
+    /// pcap_check_header: null if <paramref name="magic"/> is not a pcap magic; otherwise the handle, or
+    /// a <see cref="PcapException"/> with libpcap's text for a header it refuses.
+    /// </summary>
+    internal static PcapSavefile? TryOpen(SavefileInput input, uint magic, int precision)
+    {
+        bool swapped = false;
+        if (magic is not (MicroMagic or NanoMagic or KuznetzovMagic))
+        {
+            magic = BinaryPrimitives.ReverseEndianness(magic);
+            if (magic is not (MicroMagic or NanoMagic or KuznetzovMagic))
+                return null;
+            swapped = true;
+        }
+        long got = input.Ensure(FileHeaderSize);
+        if (got < FileHeaderSize)
+            throw new PcapException($"truncated dump file; tried to read {FileHeaderSize} file header bytes, only got {got - 4}");
+        byte* h = input.Current;
+        ushort major = Get16(h + 4, swapped), minor = Get16(h + 6, swapped);
+        uint snapLength = Get32(h + 16, swapped), linkType = Get32(h + 20, swapped);
+        if (major < 2)
+            throw new PcapException("archaic pcap savefile format");
+        if (!(major == 2 && minor <= 4 || major == 543 && minor == 0))
+            throw new PcapException($"unsupported pcap savefile version {major}.{minor}");
+        if (precision is not (0 or 1))
+            throw new PcapException($"unknown time stamp resolution {(uint)precision}");
+        input.Consume(FileHeaderSize);
+        return new PcapSavefile(input, (TimestampPrecision)precision, magic, swapped, major, minor, snapLength, linkType);
+    }
+
+    static ushort Get16(byte* p, bool swapped)
+    {
+        ushort v = *(ushort*)p;
+        return swapped ? BinaryPrimitives.ReverseEndianness(v) : v;
+    }
+
+    static uint Get32(byte* p, bool swapped)
+    {
+        uint v = *(uint*)p;
+        return swapped ? BinaryPrimitives.ReverseEndianness(v) : v;
+    }
+
+    private protected override int NextPacket(PacketHeader* header, out byte* data)
+    {
+        data = null;
+        long available = Input.Ensure(recordHeaderSize);
+        if (available < recordHeaderSize)
+        {
+            if (available == 0) return 0;
+            throw new PcapException($"truncated dump file; tried to read {recordHeaderSize} header bytes, only got {available}");
+        }
+        byte* r = Input.Current;
+        bool swapped = Swapped;
+        uint caplen = Get32(r + 8, swapped), len = Get32(r + 12, swapped);
+        // The file's time stamp fields are unsigned 32-bit values.
+        header->TvSec = Get32(r, swapped);
+        long fraction = Get32(r + 4, swapped);
+        header->TvUsec = scale switch
+        {
+            Scale.None => fraction,
+            Scale.Up => fraction * 1000,
+            _ => fraction / 1000,
+        };
+        if (lengthOrder == LengthOrder.LenFirst || lengthOrder == LengthOrder.Either && caplen > len)
+            (caplen, len) = (len, caplen);
+
+        uint snapshot = (uint)Snapshot;
+        if (caplen > maxCaplen)
+        {
+            // A damaged or fuzzed file.
+            throw new PcapException(caplen > snapshot
+                ? $"invalid packet capture length {caplen}, bigger than snaplen of {Snapshot}"
+                : $"invalid packet capture length {caplen}, bigger than maximum of {maxCaplen}");
+        }
+        long recordSize = recordHeaderSize + (long)caplen;
+        available = Input.Ensure(recordSize);
+        if (available < recordSize)
+        {
+            long got = available - recordHeaderSize;
+            // libpcap reads the snapshot length first and then discards the rest of an oversized record.
+            uint tried = caplen > snapshot && got < snapshot ? snapshot : caplen;
+            throw new PcapException($"truncated dump file; tried to read {tried} captured bytes, only got {got}");
+        }
+        r = Input.Current;
+        Input.Consume(recordSize);
+        // Records longer than the snapshot length (Solaris 2.3 bufmod, libpcap 1.5.0's header bug) are cut to it.
+        uint kept = caplen > snapshot ? snapshot : caplen;
+        if (kept > BufferSize)
+            GrowBufferSize(kept);
+        header->CapLen = kept;
+        header->Len = len;
+        data = r + recordHeaderSize;
+        if (swapped)
+            PseudoHeaders.Swap(LinkType, header, data);
+        return 1;
+    }
+
+    // libpcap grows its buffer to the next power of two (at most the snapshot length); pcap_bufsize shows it.
+    void GrowBufferSize(uint caplen)
+    {
+        uint size = System.Numerics.BitOperations.RoundUpToPowerOf2(caplen);
+        BufferSize = size > (uint)Snapshot ? Snapshot : (int)size;
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+using System.Runtime.InteropServices;
+using Pcap.Engine.Handles;
+using Pcap.Engine.Savefiles;
+
+namespace Pcap.Native.Abi;
+
+/// <summary>pcap_bufsize: the size of the handle's packet buffer; PCAP_ERROR_NOT_ACTIVATED before activation.</summary>
+static class Bufsize
+{
+    [UnmanagedCallersOnly(EntryPoint = "pcap_bufsize")]
+    public static int PcapBufsize(IntPtr p)
+    {
+        try
+        {
+            var handle = Handle.FromPcap(p);
+            if (!handle.Activated) return PcapError.NotActivated;
+            return handle is SavefileHandle s ? s.BufferSize : 0;
+        }
+        catch (Exception e)
+        {
+            return Boundary.Fail(p, e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System;
+using System.Runtime.InteropServices;
+using Pcap.Engine.Capture;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Native.Abi;
+
+/// <summary>pcap_get_tstamp_precision(3PCAP): the precision the handle delivers (or was asked for, before activation).</summary>
+static class GetTstampPrecision
+{
+    [UnmanagedCallersOnly(EntryPoint = "pcap_get_tstamp_precision")]
+    public static int PcapGetTstampPrecision(IntPtr p)
+    {
+        try
+        {
+            var handle = Handle.FromPcap(p);
+            return (int)(handle is LiveHandle live && !live.Activated ? live.PrecisionOption : handle.Precision);
+        }
+        catch (Exception e)
+        {
+            return Boundary.Fail(p, e);
+        }
+    }
+}

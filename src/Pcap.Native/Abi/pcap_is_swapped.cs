@@ -1,0 +1,25 @@
+using System;
+using System.Runtime.InteropServices;
+using Pcap.Engine.Handles;
+using Pcap.Engine.Savefiles;
+
+namespace Pcap.Native.Abi;
+
+/// <summary>pcap_is_swapped(3PCAP): whether the savefile is in the other byte order.</summary>
+static class IsSwapped
+{
+    [UnmanagedCallersOnly(EntryPoint = "pcap_is_swapped")]
+    public static int PcapIsSwapped(IntPtr p)
+    {
+        try
+        {
+            var handle = Handle.FromPcap(p);
+            if (!handle.Activated) return PcapError.NotActivated;
+            return handle is SavefileHandle { Swapped: true } ? 1 : 0;
+        }
+        catch (Exception e)
+        {
+            return Boundary.Fail(p, e);
+        }
+    }
+}
