@@ -17,4 +17,4 @@ build/test/netmap-%: compat-tests/netmap/%.c
 	@mkdir -p build/test
 	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $< -lpcap -lpthread
 
-compat-tests-build: build/test/libnetmap-emu.so build/test/netmap-emu-check
+compat-tests-build: build/test/libnetmap-emu.so build/test/netmap-emu-check build/test/netmap-send build/test/netmap-client

@@ -4,6 +4,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -180,8 +182,24 @@ int emu_port_info(struct nmreq_header *hdr, struct nmreq_port_info_get *info)
 	return 0;
 }
 
+/* NETMAP_EMU_STATS=FILE: one line per binding at close, so tests can see what the emulated kernel did. */
+static void report(struct port *p)
+{
+	const char *path = getenv("NETMAP_EMU_STATS");
+	if (path == NULL || !p->bound)
+		return;
+	int fd = real_open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	dprintf(fd, "%s rx=%llu tx=%llu forwarded=%llu host_tx_dropped=%llu rx_dropped=%llu\n", p->name,
+		(unsigned long long)p->rx_frames, (unsigned long long)p->tx_frames, (unsigned long long)p->forwarded,
+		(unsigned long long)p->host_tx_dropped, (unsigned long long)p->rx_dropped);
+	real_close(fd);
+}
+
 void emu_release(struct port *p)
 {
+	report(p);
 	backend_close(p);
 	if (p->mem != NULL)
 		munmap(p->mem, p->memsize);
