@@ -96,8 +96,15 @@ public unsafe class NetmapReceiverTests
         var sink = new Recorder();
         Assert.Equal(0, rx.Deliver(0, null, sink));
         Assert.Empty(sink.Packets);
-        Assert.Equal(0u, region.Rx(false)->Cur);
-        Assert.Equal(0u, region.Rx(false)->Head);
+        NetmapRing* ring = region.Rx(false);
+        Assert.Equal(0u, ring->Head); // nothing released
+        Assert.Equal(ring->Tail, ring->Cur); // wake me when more slots come
+        Assert.False(rx.HasPackets);
+        ring->Tail = NetmapRing.Next(ring, ring->Tail); // the kernel publishes the last fragment
+        Assert.True(rx.HasPackets);
+        Assert.Equal(1, rx.Deliver(0, null, sink));
+        Assert.Equal(Frame(150, 7), sink.Packets[0].Bytes);
+        Assert.Equal(3u, ring->Head);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed unsafe class NetmapReceiver : IDisposable
         {
             int index = nextRing;
             var ring = (NetmapRing*)rings[index];
-            while (ring->Cur != ring->Tail)
+            while (ring->Head != ring->Tail)
             {
                 if (maxPackets > 0 && delivered >= maxPackets) return delivered;
                 if (!TakePacket(ring, hostRing[index], filter, sink, ref delivered)) break;
@@ -87,10 +87,11 @@ public sealed unsafe class NetmapReceiver : IDisposable
         return delivered;
     }
 
-    // One packet from [cur, tail): false if its NS_MOREFRAG chain is not complete yet.
+    // One packet from [head, tail). When its NS_MOREFRAG chain is not complete yet, cur moves to tail
+    // (head stays): the next poll waits for more slots instead of reporting the ring readable again.
     bool TakePacket(NetmapRing* ring, bool host, Bpf.Program? filter, IPacketSink sink, ref int delivered)
     {
-        uint first = ring->Cur, last = first, length = 0;
+        uint first = ring->Head, last = first, length = 0;
         int fragments = 1;
         for (;;)
         {
@@ -98,7 +99,11 @@ public sealed unsafe class NetmapReceiver : IDisposable
             length += s->Len;
             if ((s->Flags & NetmapAbi.SlotMoreFrag) == 0 || fragments == NetmapAbi.MaxFragments) break;
             last = NetmapRing.Next(ring, last);
-            if (last == ring->Tail) return false;
+            if (last == ring->Tail)
+            {
+                ring->Cur = ring->Tail;
+                return false;
+            }
             fragments++;
         }
 
