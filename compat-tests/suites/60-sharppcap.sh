@@ -1,0 +1,19 @@
+#!/bin/sh
+# SharpPcap 6.3.1 + PacketDotNet 1.4.8 as a real client (compat-tests/SharpPcap.Tests). Run twice: on the
+# system libpcap (proving the tests state libpcap's behaviour) and on ours, which SharpPcap's resolver
+# finds first as build/lib/libpcap.so through the library path. Lines are prefixed with the library.
+cd "$(dirname "$0")/../.." || exit 1
+project=compat-tests/SharpPcap.Tests/SharpPcap.Tests.csproj
+if ! dotnet build "$project" -c Release --nologo -v:q >/tmp/sharppcap-build.$$ 2>&1; then
+	tail -20 /tmp/sharppcap-build.$$
+	rm -f /tmp/sharppcap-build.$$
+	echo "FAIL sharppcap-tests-build"
+	exit 0
+fi
+rm -f /tmp/sharppcap-build.$$
+for library in system ours; do
+	if [ $library = ours ]; then libpath=$PWD/build/lib; else libpath=; fi
+	EXPECTED_LIBPCAP=$library LD_LIBRARY_PATH=$libpath \
+		dotnet test "$project" -c Release --no-build --nologo -v:q 2>&1 |
+		grep -vE '^\s*$' | sed "s/^/sharppcap-$library: /" | tail -30
+done
