@@ -1,5 +1,8 @@
 # The /dev/netmap emulation (a test fixture, see compat-tests/netmap-emu/README.md) and the
 # netmap test programs, built by `make`.
+# ping drives the transparent-mode test.
+DEB_PACKAGES += iputils-ping
+
 NETMAP_EMU_SRC := $(wildcard compat-tests/netmap-emu/*.c)
 NETMAP_EMU_HDR := $(wildcard compat-tests/netmap-emu/*.h)
 

@@ -192,6 +192,7 @@ int main(int argc, char **argv)
 		send_later(arg, 300);
 		int r = pcap_loop(p, 3, count, NULL);
 		if (r == -1 && strstr(pcap_geterr(p), "not built")) {
+			wait(NULL);
 			printf("SKIP netmap-loop-counts-packets-after-the-filter: %s\n", pcap_geterr(p));
 			return 0;
 		}

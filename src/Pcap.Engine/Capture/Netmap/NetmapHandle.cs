@@ -15,8 +15,8 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
 {
     const int MaximumSnapLength = 262144; // libpcap's MAXIMUM_SNAPLEN
     const int DltEn10Mb = 1;
-    const uint SIOCSIFFLAGS = 0x8914;
-    const short IFF_PROMISC = 0x100;
+    const int PacketMreqSize = 16; // struct packet_mreq
+    const ushort PACKET_MR_PROMISC = 1;
 
     PortName? port;
     int fd = -1;
@@ -25,7 +25,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
     nuint regionSize;
     NetmapIf* nifp;
     NetmapReceiver? receiver;
-    bool promiscSet;
+    int promiscFd = -1;
 
     /// <summary>The port name actually opened (the device, or what PCAP_NETMAP* mapped it to).</summary>
     public string PortName => portName;
@@ -105,48 +105,34 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         nifp = (NetmapIf*)(region + body.Offset);
     }
 
-    // As libpcap's netmap module: IFF_PROMISC on the interface, cleared on close if it was off.
+    // Promiscuous mode as libpcap's Linux module sets it: a PACKET_MR_PROMISC membership on a packet
+    // socket (protocol 0, so it receives nothing) held while the handle lives. The kernel counts it and
+    // drops it when the socket closes, so no privilege is needed to undo it (tcpdump has given its
+    // privileges up by then; libpcap's netmap module clears IFF_PROMISC with SIOCSIFFLAGS and fails).
     void SetPromisc(string iface)
     {
-        int s = Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        if (s < 0) throw Errno("netmap: socket", Marshal.GetLastPInvokeError());
-        try
+        promiscFd = Libc.Socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
+        if (promiscFd < 0)
         {
-            byte* ifr = stackalloc byte[Libc.IfReqSize];
-            new Span<byte>(ifr, Libc.IfReqSize).Clear();
-            System.Text.Encoding.UTF8.GetBytes(iface, new Span<byte>(ifr, Libc.IFNAMSIZ - 1));
-            if (Libc.Ioctl(s, Libc.SIOCGIFFLAGS, ifr) < 0)
-                throw Errno($"netmap: SIOCGIFFLAGS on {iface}", Marshal.GetLastPInvokeError());
-            short* flags = (short*)(ifr + Libc.IFNAMSIZ);
-            if ((*flags & IFF_PROMISC) != 0) return;
-            *flags |= IFF_PROMISC;
-            if (Libc.Ioctl(s, SIOCSIFFLAGS, ifr) < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw new PcapException(errno is 1 or 13 ? PcapError.PromiscPermDenied : PcapError.Error,
-                    Libc.ErrnoMessage($"netmap: SIOCSIFFLAGS on {iface}", errno));
-            }
-            promiscSet = true;
+            int errno = Marshal.GetLastPInvokeError();
+            throw new PcapException(errno is 1 or 13 ? PcapError.PromiscPermDenied : PcapError.Error,
+                Libc.ErrnoMessage("netmap: socket for promiscuous mode", errno));
         }
-        finally
-        {
-            Libc.Close(s);
-        }
-    }
-
-    void ClearPromisc(string iface)
-    {
-        int s = Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        if (s < 0) return;
         byte* ifr = stackalloc byte[Libc.IfReqSize];
         new Span<byte>(ifr, Libc.IfReqSize).Clear();
         System.Text.Encoding.UTF8.GetBytes(iface, new Span<byte>(ifr, Libc.IFNAMSIZ - 1));
-        if (Libc.Ioctl(s, Libc.SIOCGIFFLAGS, ifr) == 0)
+        if (Libc.Ioctl(promiscFd, Libc.SIOCGIFINDEX, ifr) < 0)
+            throw Errno($"netmap: SIOCGIFINDEX on {iface}", Marshal.GetLastPInvokeError());
+        byte* mreq = stackalloc byte[PacketMreqSize];
+        new Span<byte>(mreq, PacketMreqSize).Clear();
+        *(int*)mreq = *(int*)(ifr + Libc.IFNAMSIZ); // mr_ifindex
+        *(ushort*)(mreq + 4) = PACKET_MR_PROMISC;    // mr_type
+        if (Libc.SetSockOpt(promiscFd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP, mreq, PacketMreqSize) < 0)
         {
-            *(short*)(ifr + Libc.IFNAMSIZ) &= ~IFF_PROMISC;
-            Libc.Ioctl(s, SIOCSIFFLAGS, ifr);
+            int errno = Marshal.GetLastPInvokeError();
+            throw new PcapException(errno is 1 or 13 ? PcapError.PromiscPermDenied : PcapError.Error,
+                Libc.ErrnoMessage($"netmap: cannot set promiscuous mode on {iface}", errno));
         }
-        Libc.Close(s);
     }
 
     static PcapException Errno(string what, int errno) => new(PcapError.Error, Libc.ErrnoMessage(what, errno));
@@ -282,8 +268,8 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
 
     protected override void CloseModule()
     {
-        if (promiscSet && port?.Interface != null) ClearPromisc(port.Interface);
-        promiscSet = false;
+        if (promiscFd >= 0) Libc.Close(promiscFd);
+        promiscFd = -1;
         receiver?.Dispose();
         receiver = null;
         if (region != null) Libc.Munmap(region, regionSize);
