@@ -7,6 +7,7 @@ T=$PWD/build/test
 EMU=$T/libnetmap-emu.so
 LIB=$PWD/build/lib/libpcap.so.1
 W=$(mktemp -d /tmp/netmap-test.XXXXXX)
+chmod 755 "$W" # tcpdump gives up root for user tcpdump after opening the port
 A=nmA$$
 B=nmB$$
 VA=nma$$
@@ -50,6 +51,13 @@ in_a() { ip netns exec "$A" "$@"; }
 ours_a() { ip netns exec "$A" env LD_PRELOAD="$EMU $LIB" "$@"; }
 send_b() { echo "ip netns exec $B $T/netmap-send $VB $1 $2"; }
 
+# A file the emulation inside tcpdump (no longer root) can append its NETMAP_EMU_STATS lines to.
+fresh_stats() {
+	rm -f "$W/emu-stats"
+	: >"$W/emu-stats"
+	chmod 666 "$W/emu-stats"
+}
+
 # Waits until a capture has started (tcpdump says "listening on") or gives up after 10 s.
 listening() {
 	i=0
@@ -71,13 +79,13 @@ ours_a timeout 20 tcpdump -i "netmap:$VA" -nn -e -x -t -c 10 >"$W/ours.txt" 2>"$
 p2=$!
 listening "$W/sys.err"
 listening "$W/ours.err"
-promisc_during=$(in_a ip link show "$VA" | grep -c PROMISC)
+promisc_during=$(in_a ip -d link show "$VA" | grep -o 'promiscuity [0-9]*')
 $(send_b 5 100)
 $(send_b 5 3000)
 wait $p1
 wait $p2
-promisc_after=$(in_a ip link show "$VA" | grep -c PROMISC)
-if [ "$promisc_during" = 1 ] && [ "$promisc_after" = 0 ]; then
+promisc_after=$(in_a ip -d link show "$VA" | grep -o 'promiscuity [0-9]*')
+if [ "$promisc_during" = "promiscuity 1" ] && [ "$promisc_after" = "promiscuity 0" ]; then
 	echo "PASS netmap-promisc"
 else
 	echo "FAIL netmap-promisc: PROMISC during capture $promisc_during, after $promisc_after"
@@ -150,6 +158,7 @@ fi
 # Transparent mode (netmap:IF*): both directions captured, every frame forwarded on, traffic keeps flowing.
 in_a ip addr add 10.201.0.1/24 dev "$VA"
 ip netns exec "$B" ip addr add 10.201.0.2/24 dev "$VB"
+fresh_stats
 mac_a=$(in_a cat /sys/class/net/"$VA"/address)
 mac_b=$(ip netns exec "$B" cat /sys/class/net/"$VB"/address)
 in_a ip neigh replace 10.201.0.2 lladdr "$mac_b" dev "$VA" nud permanent
@@ -169,7 +178,7 @@ else
 fi
 
 # Without '*' nothing is forwarded (the module only marks slots in transparent mode).
-rm -f "$W/emu-stats"
+fresh_stats
 ours_a env NETMAP_EMU_STATS="$W/emu-stats" timeout 20 tcpdump -i "netmap:$VA" -nn -c 3 >"$W/nt.txt" 2>"$W/nt.err" &
 p=$!
 listening "$W/nt.err"
@@ -209,7 +218,7 @@ else
 fi
 
 # PCAP_NETMAP_DEVICES maps an ordinary name onto a netmap port (the emulation's stats show the binding).
-rm -f "$W/emu-stats"
+fresh_stats
 ours_a env NETMAP_EMU_STATS="$W/emu-stats" PCAP_NETMAP_DEVICES="$VA=netmap:$VA" timeout 20 tcpdump -i "$VA" -nn -c 2 >"$W/map.txt" 2>"$W/map.err" &
 p=$!
 listening "$W/map.err"

@@ -270,6 +270,9 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
     {
         if (promiscFd >= 0) Libc.Close(promiscFd);
         promiscFd = -1;
+        // Released NS_FORWARD slots move on only at a sync: one last one so that no frame captured in
+        // transparent mode is kept from the host.
+        if (receiver is { Transparent: true }) Libc.Ioctl(fd, NetmapAbi.NIOCRXSYNC, null);
         receiver?.Dispose();
         receiver = null;
         if (region != null) Libc.Munmap(region, regionSize);
