@@ -18,11 +18,18 @@ public sealed unsafe class Program : IDisposable
 
     /// <summary>Runs the program over a packet: 0 rejects, otherwise the number of bytes to keep.</summary>
     public uint Run(byte* packet, uint wireLength, uint capturedLength) =>
-        Machine.Filter(Instructions, packet, wireLength, capturedLength);
+        Machine.Filter(Instructions, (uint)Length, packet, wireLength, capturedLength);
+
+    /// <summary>bpf_validate's verdict on this program (pcap_setfilter refuses an invalid one).</summary>
+    public bool IsValid => Validator.IsValid(Instructions, Length);
 
     public void Dispose()
     {
         NativeMemory.Free(Instructions);
         Instructions = null;
+        GC.SuppressFinalize(this);
     }
+
+    // A handle that replaces or drops its filter without disposing it must not leak the copy.
+    ~Program() => NativeMemory.Free(Instructions);
 }

@@ -12,8 +12,15 @@ public static class FilterCompiler
     /// </summary>
     public static Instruction[] Compile(string expression, int linkType, int snapLength, bool optimize, uint netmask)
     {
-        if (string.IsNullOrWhiteSpace(expression))
-            return [new Instruction(0x06, 0, 0, (uint)snapLength)]; // BPF_RET|BPF_K: accept, whole snap length
-        throw new PcapException("filter expressions other than the empty one are not built yet");
+        var gen = new CodeGenerator(linkType, snapLength, netmask);
+        var tokens = Lexer.Tokenize(expression);
+        var body = new Parser(tokens, gen).ParseProgram();
+        Block root = body == null ? gen.AcceptAll() : gen.Finish(body);
+        if (optimize && body != null)
+        {
+            root = Optimizer.Optimize(root);
+            if (root.IsReturn && root.K == 0) throw new PcapException("expression rejects all packets");
+        }
+        return Assembler.Assemble(root);
     }
 }

@@ -12,6 +12,7 @@ public abstract unsafe partial class Handle : IDisposable
 {
     GCHandle self;
     PacketHeader* nextHeader; // pcap_next_ex hands out a pointer to this; valid until the next call
+    OneShotSink? nextExSink;
 
     protected Handle()
     {
@@ -28,8 +29,6 @@ public abstract unsafe partial class Handle : IDisposable
     public HandleBlock* Block { get; private set; }
 
     public int LinkType { get; set; }
-    /// <summary>The upper bits of a savefile's link-type field (FCS length): pcap_datalink_ext, and written back by dumpers.</summary>
-    public int LinkTypeExt { get; set; }
     public int Snapshot { get; set; }
     public TimestampPrecision Precision { get; set; }
     public bool Activated { get; protected set; }
@@ -94,7 +93,9 @@ public abstract unsafe partial class Handle : IDisposable
     /// <summary><c>pcap_next_ex</c>: 1 with a packet, 0 on timeout, -1 on error, -2 at end of file or after a break.</summary>
     public int NextEx(out PacketHeader* header, out byte* data)
     {
-        var sink = new OneShotSink(nextHeader);
+        // One sink per handle: pcap_next_ex is the per-packet call, so it must not allocate.
+        var sink = nextExSink ??= new OneShotSink(nextHeader);
+        sink.Data = null;
         int status = Read(1, sink);
         header = nextHeader;
         data = sink.Data;

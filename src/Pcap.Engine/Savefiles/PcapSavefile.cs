@@ -112,9 +112,10 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         byte* r = Input.Current;
         bool swapped = Swapped;
         uint caplen = Get32(r + 8, swapped), len = Get32(r + 12, swapped);
-        // The file's time stamp fields are unsigned 32-bit values.
-        header->TvSec = Get32(r, swapped);
-        long fraction = Get32(r + 4, swapped);
+        // libpcap reads the time stamp fields as signed 32-bit values, but its byte swap yields unsigned ones.
+        uint seconds = Get32(r, swapped), rawFraction = Get32(r + 4, swapped);
+        header->TvSec = swapped ? seconds : (int)seconds;
+        long fraction = swapped ? rawFraction : (int)rawFraction;
         header->TvUsec = scale switch
         {
             Scale.None => fraction,

@@ -164,9 +164,8 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
             throw new PcapException($"truncated pcapng dump file; tried to read {totalLength - 8} bytes, only got {available - 8}");
         b = Input.Current;
         Input.Consume(totalLength);
-        uint trailer = Get32(b + totalLength - 4);
-        if (trailer != totalLength)
-            throw new PcapException($"block total length in header {totalLength} and trailer {trailer} don't match");
+        if (Get32(b + totalLength - 4) != totalLength)
+            throw new PcapException("block total length in header and trailer don't match");
         cursor = new Cursor { Type = type, Data = b + 8, Remaining = totalLength - 12 };
         return true;
     }
@@ -292,7 +291,7 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
                     if (LinkType != linkType)
                         throw new PcapException($"an interface has a type {linkType} different from the type of the first interface");
                     if ((uint)Snapshot != (uint)SnapLength.Adjust(LinkType, snapLength))
-                        throw new PcapException($"an interface has a snapshot length {snapLength} different from the type of the first interface");
+                        throw new PcapException($"an interface has a snapshot length {snapLength} different from the snapshot length of the first interface");
                     AddInterface(ref cursor);
                     break;
                 }

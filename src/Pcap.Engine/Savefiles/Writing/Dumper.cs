@@ -2,6 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Handles;
 using Pcap.Engine.Interop;
+using Pcap.Engine.LinkTypes;
 
 namespace Pcap.Engine.Savefiles.Writing;
 
@@ -26,7 +27,7 @@ public static unsafe class Dumper
         if (path == null)
             throw new PcapException("A null pointer was supplied as the file name");
         if (IsStandardOutput(path))
-            return Start(handle, linkType, Stdio.Stdout, "standard output");
+            return Start(handle, linkType, Libc.Stdout, "standard output");
         IntPtr stream = Stdio.Fopen(path, WriteMode);
         if (stream == IntPtr.Zero)
             throw Errno(name);
@@ -48,7 +49,7 @@ public static unsafe class Dumper
     public static IntPtr OpenAppend(Handle handle, byte* path)
     {
         string name = Name(path);
-        int linkType = SavefileLinkType.FromDlt(handle.LinkType);
+        int linkType = LinkTypeMap.FromDlt(handle.LinkType);
         // libpcap 1.10.3 prints the failed mapping's result (-1), not the handle's link type: a plain
         // libpcap bug, kept because the text is what clients see.
         if (linkType == -1)
@@ -56,7 +57,7 @@ public static unsafe class Dumper
         if (path == null)
             throw new PcapException("A null pointer was supplied as the file name");
         if (IsStandardOutput(path))
-            return Start(handle, linkType, Stdio.Stdout, "standard output");
+            return Start(handle, linkType, Libc.Stdout, "standard output");
 
         IntPtr stream = Stdio.Fopen(path, AppendMode);
         if (stream == IntPtr.Zero)
@@ -121,14 +122,14 @@ public static unsafe class Dumper
         if (SavefileHeader.For(handle, linkType).WriteTo(stream))
             return stream;
         var error = Errno($"Can't write to {name}");
-        if (stream != Stdio.Stdout)
+        if (stream != Libc.Stdout)
             Stdio.Fclose(stream);
         throw error;
     }
 
     static int SupportedLinkType(Handle handle, string name)
     {
-        int linkType = SavefileLinkType.FromDlt(handle.LinkType);
+        int linkType = LinkTypeMap.FromDlt(handle.LinkType);
         if (linkType == -1)
             throw new PcapException($"{name}: link-layer type {handle.LinkType} isn't supported in savefiles");
         return linkType;

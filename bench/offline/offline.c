@@ -1,0 +1,117 @@
+/*
+ * offline: packets per second reading a savefile. Linked against the system pcap.h; which library it
+ * measures is chosen by the loader (bench/offline/run.sh runs it on the system libpcap and on ours).
+ *   offline gen FILE COUNT SIZE   writes COUNT frames of SIZE bytes
+ *   offline loop|next_ex FILE     reads the file through pcap_loop or pcap_next_ex
+ *   offline walk FILE             the limit: large read() calls and a walk over the record headers
+ */
+#include <fcntl.h>
+#include <pcap/pcap.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned long total_bytes, loop_packets;
+
+static void callback(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
+{
+	(void)user;
+	total_bytes += h->caplen + d[h->caplen - 1]; /* touch the data, as a real reader would */
+	loop_packets++;
+}
+
+static int generate(const char *path, long count, uint32_t size)
+{
+	FILE *f = fopen(path, "wb");
+	uint32_t header[6] = { 0xa1b2c3d4, 2 | (4 << 16), 0, 0, 262144, 1 };
+	unsigned char *frame = malloc(size);
+
+	if (f == NULL || frame == NULL)
+		return 1;
+	for (uint32_t i = 0; i < size; i++)
+		frame[i] = (unsigned char)i;
+	fwrite(header, sizeof header, 1, f);
+	for (long i = 0; i < count; i++) {
+		uint32_t record[4] = { (uint32_t)(1700000000 + i / 1000000), (uint32_t)(i % 1000000), size, size };
+		fwrite(record, sizeof record, 1, f);
+		fwrite(frame, size, 1, f);
+	}
+	return fclose(f) != 0;
+}
+
+static long walk(const char *path)
+{
+	enum { CHUNK = 1 << 20 };
+	unsigned char *buf = malloc(2 * CHUNK);
+	int fd = open(path, O_RDONLY);
+	size_t have = 0, at = 24;
+	long packets = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + have, CHUNK)) > 0) {
+		have += n;
+		while (at + 16 <= have) {
+			uint32_t caplen;
+			memcpy(&caplen, buf + at + 8, 4);
+			if (at + 16 + caplen > have)
+				break;
+			total_bytes += caplen + buf[at + 16 + caplen - 1];
+			at += 16 + caplen;
+			packets++;
+		}
+		memmove(buf, buf + at, have - at);
+		have -= at;
+		at = 0;
+	}
+	close(fd);
+	free(buf);
+	return packets;
+}
+
+int main(int argc, char **argv)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	long packets = 0;
+	double start;
+
+	if (argc == 5 && strcmp(argv[1], "gen") == 0)
+		return generate(argv[2], atol(argv[3]), (uint32_t)atoi(argv[4]));
+	if (argc != 3)
+		return 2;
+	start = now();
+	if (strcmp(argv[1], "walk") == 0) {
+		packets = walk(argv[2]);
+	} else {
+		pcap_t *p = pcap_open_offline(argv[2], errbuf);
+		if (p == NULL) {
+			fprintf(stderr, "%s\n", errbuf);
+			return 1;
+		}
+		if (strcmp(argv[1], "loop") == 0) {
+			if (pcap_loop(p, -1, callback, NULL) != 0)
+				fprintf(stderr, "%s\n", pcap_geterr(p));
+			packets = (long)loop_packets;
+		} else {
+			struct pcap_pkthdr *h;
+			const u_char *d;
+			while (pcap_next_ex(p, &h, &d) == 1) {
+				total_bytes += h->caplen + d[h->caplen - 1];
+				packets++;
+			}
+		}
+		pcap_close(p);
+	}
+	double seconds = now() - start;
+	printf("%.0f %ld\n", seconds > 0 ? packets / seconds : 0, packets);
+	return 0;
+}

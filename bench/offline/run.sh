@@ -1,0 +1,31 @@
+#!/bin/sh
+# Offline reading: packets/s through pcap_loop and pcap_next_ex on the system libpcap and on ours (the
+# same program, the library chosen by the loader), with a plain large-read walk over the file as the limit.
+cd "$(dirname "$0")/../.." || exit 1
+prog=build/bench/offline
+ours="$(pwd)/build/lib/libpcap.so.1"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+best() { # best of 3 runs: the first number printed
+	b=0
+	for _ in 1 2 3; do
+		r=$("$@" | awk '{print $1}')
+		[ "$r" -gt "$b" ] && b=$r
+	done
+	echo "$b"
+}
+printf '%-22s %-8s %14s %14s %8s %14s\n' capture api "system pkt/s" "ours pkt/s" ours/sys "limit pkt/s"
+for spec in "3000000 60" "300000 1514"; do
+	set -- $spec
+	file="$dir/cap-$2.pcap"
+	$prog gen "$file" "$1" "$2" || exit 1
+	cat "$file" >/dev/null # cached, as the limit assumes
+	limit=$(best $prog walk "$file")
+	for api in loop next_ex; do
+		sys=$(best $prog $api "$file")
+		our=$(best env LD_PRELOAD="$ours" $prog $api "$file")
+		printf '%-22s %-8s %14s %14s %8s %14s\n' "$1 x $2 B" "$api" "$sys" "$our" \
+			"$(awk -v a="$our" -v b="$sys" 'BEGIN { printf "%.2f", a / b }')" "$limit"
+	done
+	rm -f "$file"
+done

@@ -1,0 +1,66 @@
+#!/bin/sh
+# The BPF entry points against the system libpcap: tcpdump -d/-dd/-ddd, then bpf_dump, bpf_validate,
+# bpf_filter, pcap_offline_filter and pcap_setfilter over the filter corpus' programs (compiled by
+# the system libpcap, so both libraries get the same instructions) and its synthetic captures.
+cd "$(dirname "$0")/../.." || exit 1
+root=$(pwd)
+run="$root/build/bin/pcap-run"
+drv="$root/build/test/bpf-text"
+shared="$root/../shared/compat/filters"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sys() { env -u LD_PRELOAD -u LD_LIBRARY_PATH "$@"; }
+
+# Compares two runs' output files; $1 test name, $2 what the system printed, $3 what ours printed.
+compare() {
+	if [ ! -s "$2" ]; then
+		echo "FAIL $1: the system libpcap's run printed nothing"
+	elif cmp -s "$2" "$3"; then
+		echo "PASS $1"
+	else
+		echo "FAIL $1: $(diff "$2" "$3" | sed -n '2,3p' | tr '\n' ' ' | cut -c1-200)"
+	fi
+}
+
+# 1. tcpdump prints the compiled program; an empty expression needs no compiler.
+for dlt in EN10MB LINUX_SLL LINUX_SLL2 RAW IEEE802_11_RADIO; do
+	for expr in "" "tcp port 80" "ip and udp" "vlan and ip" "icmp or arp" "ip6 and not tcp"; do
+		for d in -d -dd -ddd; do
+			name="tcpdump$d-y-$dlt-$(echo "${expr:-empty}" | tr ' ' '_')"
+			set -- $d -y "$dlt"
+			[ -n "$expr" ] && set -- "$@" "$expr"
+			sys tcpdump "$@" >"$work/sys.out" 2>"$work/sys.err"
+			srv=$?
+			"$run" tcpdump "$@" >"$work/our.out" 2>"$work/our.err"
+			orv=$?
+			if [ $orv -ne 0 ] && grep -q "not built yet" "$work/our.err"; then
+				echo "SKIP $name: needs the filter compiler ($(head -1 "$work/our.err"))"
+			elif [ $srv -ne $orv ]; then
+				echo "FAIL $name: exit $orv, libpcap $srv: $(head -1 "$work/our.err")"
+			else
+				compare "$name" "$work/sys.out" "$work/our.out"
+			fi
+		done
+	done
+done
+
+# 2. The corpus' accepted expressions, compiled once by the system libpcap.
+if [ ! -f "$shared/corpus.tsv" ]; then
+	echo "SKIP bpf-corpus: $shared is absent (the shared data lives beside the repository)"
+	exit 0
+fi
+awk -F'\t' 'NR > 1 && $4 == "ok" { print $1 "\t" $2 "\t" $3 "\t" $5 }' "$shared/corpus.tsv" >"$work/cases.tsv"
+sys "$drv" compile <"$work/cases.tsv" >"$work/programs.txt"
+for dlt in $(cut -f2 "$work/cases.tsv" | sort -u); do
+	awk -v d="$dlt" '$2 == d' "$work/programs.txt" >"$work/$dlt.txt"
+	count=$(wc -l <"$work/$dlt.txt")
+	for option in 1 2 3; do
+		sys "$drv" dump $option <"$work/$dlt.txt" >"$work/sys.out" 2>&1
+		"$run" "$drv" dump $option <"$work/$dlt.txt" >"$work/our.out" 2>&1
+		compare "bpf-dump-$option-$dlt ($count programs)" "$work/sys.out" "$work/our.out"
+	done
+	sys "$drv" filter "$shared/synthetic" <"$work/$dlt.txt" >"$work/sys.out" 2>&1
+	"$run" "$drv" filter "$shared/synthetic" <"$work/$dlt.txt" >"$work/our.out" 2>&1
+	unstored=$(grep -c reads-unstored-scratch "$work/sys.out")
+	compare "bpf-filter-$dlt ($count programs over $dlt.pcap; $unstored load scratch cells they never store, libpcap reads garbage there: compared by validity only)" "$work/sys.out" "$work/our.out"
+done

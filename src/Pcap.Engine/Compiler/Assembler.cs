@@ -1,0 +1,95 @@
+using System.Collections.Generic;
+using Pcap.Engine.Bpf;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Engine.Compiler;
+
+/// <summary>icode_to_fcode: lays the block graph out as instructions, adding long jumps where an offset exceeds 255.</summary>
+internal static class Assembler
+{
+    public static Instruction[] Assemble(Block root)
+    {
+        var order = Layout(root);
+        // Per block: how many extra "ja" instructions follow its conditional jump (for far true/false targets).
+        var extra = new int[order.Count];
+        while (true)
+        {
+            var start = new int[order.Count + 1];
+            int pc = 0;
+            for (int i = 0; i < order.Count; i++)
+            {
+                start[i] = pc;
+                pc += order[i].Stmts.Count + JumpLength(order[i]) + extra[i];
+            }
+            bool changed = false;
+            for (int i = 0; i < order.Count; i++)
+            {
+                var b = order[i];
+                if (!IsConditional(b)) continue;
+                int jumpAt = start[i] + b.Stmts.Count;
+                int need = 0;
+                if (start[b.Jt!.Id] - (jumpAt + 1) - extra[i] > 255 || start[b.Jt.Id] - (jumpAt + 1) > 255) need++;
+                if (start[b.Jf!.Id] - (jumpAt + 1) - extra[i] > 255 || start[b.Jf.Id] - (jumpAt + 1) > 255) need++;
+                if (need > extra[i]) { extra[i] = need; changed = true; }
+            }
+            if (!changed)
+            {
+                var code = new List<Instruction>(pc);
+                for (int i = 0; i < order.Count; i++) Emit(order[i], start, extra[i], code);
+                if (code.Count > 0xffff) throw new PcapException("expression too complex");
+                return [.. code];
+            }
+        }
+    }
+
+    private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
+
+    private static int JumpLength(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) == Op.JA && b.Jt == null ? 0 : 1;
+
+    /// <summary>Blocks in an order where every jump goes forward: depth-first from the root, children before parents reversed.</summary>
+    private static List<Block> Layout(Block root)
+    {
+        var post = new List<Block>();
+        var expanded = new HashSet<Block>();
+        var stack = new Stack<(Block, bool)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (b, done) = stack.Pop();
+            if (done) { post.Add(b); continue; }
+            if (!expanded.Add(b)) continue;
+            stack.Push((b, true));
+            if (b.IsReturn) continue;
+            foreach (var child in new[] { b.Jf, b.Jt })
+                if (child != null && !expanded.Contains(child)) stack.Push((child, false));
+        }
+        post.Reverse();
+        for (int i = 0; i < post.Count; i++) post[i].Id = i;
+        return post;
+    }
+
+    private static void Emit(Block b, int[] start, int extra, List<Instruction> code)
+    {
+        foreach (var s in b.Stmts) code.Add(new Instruction((ushort)s.Code, 0, 0, s.K));
+        if (b.IsReturn) { code.Add(new Instruction((ushort)b.JumpCode, 0, 0, b.K)); return; }
+        int at = code.Count;
+        if (!IsConditional(b))
+        {
+            code.Add(new Instruction((ushort)(Op.JMP | Op.JA), 0, 0, (uint)(start[b.Jt!.Id] - (at + 1))));
+            return;
+        }
+        int tTarget = start[b.Jt!.Id], fTarget = start[b.Jf!.Id];
+        int next = at + 1;
+        int slot = next;
+        int jt, jf;
+        var tail = new List<Instruction>();
+        if (tTarget - next > 255) { jt = slot - next; tail.Add(new Instruction((ushort)(Op.JMP | Op.JA), 0, 0, (uint)(tTarget - (slot + 1)))); slot++; }
+        else jt = tTarget - next;
+        if (fTarget - next > 255) { jf = slot - next; tail.Add(new Instruction((ushort)(Op.JMP | Op.JA), 0, 0, (uint)(fTarget - (slot + 1)))); slot++; }
+        else jf = fTarget - next;
+        // Padding keeps the precomputed layout when fewer long jumps were needed than reserved.
+        code.Add(new Instruction((ushort)b.JumpCode, (byte)(jt + 0), (byte)(jf + 0), b.K));
+        code.AddRange(tail);
+        for (int i = tail.Count; i < extra; i++) code.Add(new Instruction((ushort)(Op.JMP | Op.JA), 0, 0, 0));
+    }
+}

@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Engine.Compiler;
+
+internal enum Tok
+{
+    End, Error,
+    // values
+    Num, Id, Hid, Hid6, Eid, Aid,
+    // punctuation
+    LParen, RParen, LBracket, RBracket, Colon, Bang, Plus, Minus, Star, Slash, Percent, Amp, Pipe, Caret,
+    Gt, Lt, Eq, Geq, Leq, Neq, Lsh, Rsh,
+    // keywords
+    Dst, Src, Host, Gateway, Net, Netmask, Port, Portrange, Proto, Protochain,
+    And, Or, Not, Less, Greater, Cbyte, Broadcast, Multicast, Len, Inbound, Outbound, Ifindex,
+    Vlan, Mpls, Pppoed, Pppoes, Geneve, Llc,
+    Lane, Metac, Bcc, Oam, Oamf4, Oamf4ec, Oamf4sc, Sc, Ilmic, Vpi, Vci, Connectmsg, Metaconnect,
+    PfIfname, PfRset, PfRnr, PfSrnr, PfReason, PfAction,
+    Fisu, Lssu, Msu, Hfisu, Hlssu, Hmsu, Sio, Opc, Dpc, Sls, Hsio, Hopc, Hdpc, Hsls,
+    Type, Subtype, Dir, Addr1, Addr2, Addr3, Addr4, Ra, Ta,
+    // protocol names (pname)
+    Pname,
+}
+
+/// <summary>A token with its text and, for names, the protocol qualifier or number.</summary>
+internal readonly record struct Token(Tok Kind, string Text, uint Num = 0, int Proto = 0);
+
+/// <summary>pcap-filter(7) tokens, following libpcap's scanner.l (longest match, earlier rule on a tie).</summary>
+internal static class Lexer
+{
+    private static readonly Dictionary<string, Tok> Keywords = new()
+    {
+        ["dst"] = Tok.Dst, ["src"] = Tok.Src, ["host"] = Tok.Host, ["gateway"] = Tok.Gateway, ["net"] = Tok.Net,
+        ["mask"] = Tok.Netmask, ["port"] = Tok.Port, ["portrange"] = Tok.Portrange, ["proto"] = Tok.Proto,
+        ["protochain"] = Tok.Protochain, ["and"] = Tok.And, ["or"] = Tok.Or, ["not"] = Tok.Bang,
+        ["less"] = Tok.Less, ["greater"] = Tok.Greater, ["byte"] = Tok.Cbyte, ["broadcast"] = Tok.Broadcast,
+        ["multicast"] = Tok.Multicast, ["len"] = Tok.Len, ["length"] = Tok.Len, ["inbound"] = Tok.Inbound,
+        ["outbound"] = Tok.Outbound, ["ifindex"] = Tok.Ifindex, ["vlan"] = Tok.Vlan, ["mpls"] = Tok.Mpls,
+        ["pppoed"] = Tok.Pppoed, ["pppoes"] = Tok.Pppoes, ["geneve"] = Tok.Geneve, ["llc"] = Tok.Llc,
+        ["lane"] = Tok.Lane, ["metac"] = Tok.Metac, ["bcc"] = Tok.Bcc, ["oam"] = Tok.Oam, ["oamf4"] = Tok.Oamf4,
+        ["oamf4ec"] = Tok.Oamf4ec, ["oamf4sc"] = Tok.Oamf4sc, ["sc"] = Tok.Sc, ["ilmic"] = Tok.Ilmic,
+        ["vpi"] = Tok.Vpi, ["vci"] = Tok.Vci, ["connectmsg"] = Tok.Connectmsg, ["metaconnect"] = Tok.Metaconnect,
+        ["on"] = Tok.PfIfname, ["ifname"] = Tok.PfIfname, ["rset"] = Tok.PfRset, ["ruleset"] = Tok.PfRset,
+        ["rnr"] = Tok.PfRnr, ["rulenum"] = Tok.PfRnr, ["srnr"] = Tok.PfSrnr, ["subrulenum"] = Tok.PfSrnr,
+        ["reason"] = Tok.PfReason, ["action"] = Tok.PfAction,
+        ["fisu"] = Tok.Fisu, ["lssu"] = Tok.Lssu, ["lsu"] = Tok.Lssu, ["msu"] = Tok.Msu, ["hfisu"] = Tok.Hfisu,
+        ["hlssu"] = Tok.Hlssu, ["hmsu"] = Tok.Hmsu, ["sio"] = Tok.Sio, ["opc"] = Tok.Opc, ["dpc"] = Tok.Dpc,
+        ["sls"] = Tok.Sls, ["hsio"] = Tok.Hsio, ["hopc"] = Tok.Hopc, ["hdpc"] = Tok.Hdpc, ["hsls"] = Tok.Hsls,
+        ["type"] = Tok.Type, ["subtype"] = Tok.Subtype, ["direction"] = Tok.Dir, ["dir"] = Tok.Dir,
+        ["address1"] = Tok.Addr1, ["addr1"] = Tok.Addr1, ["address2"] = Tok.Addr2, ["addr2"] = Tok.Addr2,
+        ["address3"] = Tok.Addr3, ["addr3"] = Tok.Addr3, ["address4"] = Tok.Addr4, ["addr4"] = Tok.Addr4,
+        ["ra"] = Tok.Ra, ["ta"] = Tok.Ta,
+    };
+
+    private static readonly Dictionary<string, int> Pnames = new()
+    {
+        ["link"] = Q.Link, ["ether"] = Q.Link, ["ppp"] = Q.Link, ["slip"] = Q.Link, ["fddi"] = Q.Link, ["tr"] = Q.Link, ["wlan"] = Q.Link,
+        ["ip"] = Q.Ip, ["arp"] = Q.Arp, ["rarp"] = Q.Rarp, ["sctp"] = Q.Sctp, ["tcp"] = Q.Tcp, ["udp"] = Q.Udp,
+        ["icmp"] = Q.Icmp, ["igmp"] = Q.Igmp, ["igrp"] = Q.Igrp, ["pim"] = Q.Pim, ["vrrp"] = Q.Vrrp, ["carp"] = Q.Carp,
+        ["radio"] = Q.Radio, ["ip6"] = Q.Ipv6, ["icmp6"] = Q.Icmpv6, ["ah"] = Q.Ah, ["esp"] = Q.Esp,
+        ["atalk"] = Q.Atalk, ["aarp"] = Q.Aarp, ["decnet"] = Q.Decnet, ["lat"] = Q.Lat, ["sca"] = Q.Sca,
+        ["moprc"] = Q.Moprc, ["mopdl"] = Q.Mopdl, ["iso"] = Q.Iso, ["esis"] = Q.Esis, ["es-is"] = Q.Esis,
+        ["isis"] = Q.Isis, ["is-is"] = Q.Isis, ["l1"] = Q.IsisL1, ["l2"] = Q.IsisL2, ["iih"] = Q.IsisIih,
+        ["lsp"] = Q.IsisLsp, ["snp"] = Q.IsisSnp, ["csnp"] = Q.IsisCsnp, ["psnp"] = Q.IsisPsnp, ["clnp"] = Q.Clnp,
+        ["stp"] = Q.Stp, ["ipx"] = Q.Ipx, ["netbeui"] = Q.Netbeui,
+    };
+
+    /// <summary>Named numbers of pcap-filter(7): header fields and flag values.</summary>
+    private static readonly Dictionary<string, uint> NamedNumbers = new()
+    {
+        ["icmptype"] = 0, ["icmpcode"] = 1, ["icmp6type"] = 0, ["icmp6code"] = 1, ["tcpflags"] = 13,
+        ["tcp-fin"] = 0x01, ["tcp-syn"] = 0x02, ["tcp-rst"] = 0x04, ["tcp-push"] = 0x08, ["tcp-ack"] = 0x10,
+        ["tcp-urg"] = 0x20, ["tcp-ece"] = 0x40, ["tcp-cwr"] = 0x80,
+        ["icmp-echoreply"] = 0, ["icmp-unreach"] = 3, ["icmp-sourcequench"] = 4, ["icmp-redirect"] = 5, ["icmp-echo"] = 8,
+        ["icmp-routeradvert"] = 9, ["icmp-routersolicit"] = 10, ["icmp-timxceed"] = 11, ["icmp-paramprob"] = 12,
+        ["icmp-tstamp"] = 13, ["icmp-tstampreply"] = 14, ["icmp-ireq"] = 15, ["icmp-ireqreply"] = 16,
+        ["icmp-maskreq"] = 17, ["icmp-maskreply"] = 18,
+        ["icmp6-destinationunreach"] = 1, ["icmp6-packettoobig"] = 2, ["icmp6-timeexceeded"] = 3, ["icmp6-parameterproblem"] = 4,
+        ["icmp6-echo"] = 128, ["icmp6-echoreply"] = 129, ["icmp6-multicastlistenerquery"] = 130,
+        ["icmp6-multicastlistenerreportv1"] = 131, ["icmp6-multicastlistenerdone"] = 132, ["icmp6-routersolicit"] = 133,
+        ["icmp6-routeradvert"] = 134, ["icmp6-neighborsolicit"] = 135, ["icmp6-neighboradvert"] = 136, ["icmp6-redirect"] = 137,
+        ["icmp6-routerrenum"] = 138, ["icmp6-nodeinformationquery"] = 139, ["icmp6-nodeinformationresponse"] = 140,
+        ["icmp6-ineighbordiscoverysolicit"] = 141, ["icmp6-ineighbordiscoveryadvert"] = 142,
+        ["icmp6-multicastlistenerreportv2"] = 143, ["icmp6-homeagentdiscoveryrequest"] = 144,
+        ["icmp6-homeagentdiscoveryreply"] = 145, ["icmp6-mobileprefixsolicit"] = 146, ["icmp6-mobileprefixadvert"] = 147,
+        ["icmp6-certpathsolicit"] = 148, ["icmp6-certpathadvert"] = 149, ["icmp6-multicastrouteradvert"] = 151,
+        ["icmp6-multicastroutersolicit"] = 152, ["icmp6-multicastrouterterm"] = 153,
+    };
+
+    private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
+    private static bool IsDigit(char c) => c is >= '0' and <= '9';
+    private static bool IsAlnum(char c) => char.IsAsciiLetterOrDigit(c);
+
+    public static List<Token> Tokenize(string s)
+    {
+        var list = new List<Token>();
+        int i = 0;
+        while (true)
+        {
+            while (i < s.Length && s[i] is ' ' or '\t' or '\n' or '\r') i++;
+            if (i >= s.Length) { list.Add(new Token(Tok.End, "")); return list; }
+            char c = s[i];
+            string two = i + 1 < s.Length ? s.Substring(i, 2) : "";
+            Tok? op2 = two switch { ">=" => Tok.Geq, "<=" => Tok.Leq, "!=" => Tok.Neq, "==" => Tok.Eq, "<<" => Tok.Lsh, ">>" => Tok.Rsh, "&&" => Tok.And, "||" => Tok.Or, _ => null };
+            if (op2 is Tok t2) { list.Add(new Token(t2, two)); i += 2; continue; }
+            Tok? op1 = c switch
+            {
+                '(' => Tok.LParen, ')' => Tok.RParen, '[' => Tok.LBracket, ']' => Tok.RBracket, ':' => Tok.Colon, '!' => Tok.Bang,
+                '+' => Tok.Plus, '-' => Tok.Minus, '*' => Tok.Star, '/' => Tok.Slash, '%' => Tok.Percent, '&' => Tok.Amp,
+                '|' => Tok.Pipe, '^' => Tok.Caret, '>' => Tok.Gt, '<' => Tok.Lt, '=' => Tok.Eq, _ => null,
+            };
+            // ':' may start an IPv6 address ("::1").
+            if (op1 is Tok t1 && !(c == ':' && V6Length(s, i) > 0))
+            {
+                list.Add(new Token(t1, c.ToString())); i++; continue;
+            }
+            if (c == '\\')
+            {
+                int j = i + 1;
+                while (j < s.Length && s[j] is not (' ' or '!' or '(' or ')' or '\n' or '\t')) j++;
+                if (j == i + 1) { list.Add(new Token(Tok.Error, "\\")); return list; }
+                list.Add(new Token(Tok.Id, s[(i + 1)..j])); i = j; continue;
+            }
+            if (c == '$' && i + 1 < s.Length && IsHex(s[i + 1]))
+            {
+                int j = i + 2;
+                if (j < s.Length && IsHex(s[j])) j++;
+                list.Add(new Token(Tok.Aid, s[i..j])); i = j; continue;
+            }
+            // Candidates: keyword/ID, NUM, HID, HID6, EID; the longest wins, the earlier rule on a tie
+            // (keywords, NUM, HID, HID6, EID, ID in scanner.l's order).
+            int idLen = IdLength(s, i), numLen = NumLength(s, i), hidLen = HidLength(s, i), v6Len = V6Length(s, i), macLen = MacLength(s, i);
+            int best = Math.Max(Math.Max(idLen, numLen), Math.Max(Math.Max(hidLen, v6Len), macLen));
+            if (best == 0) { list.Add(new Token(Tok.Error, c.ToString())); return list; }
+            string text = s.Substring(i, best);
+            if (idLen == best && NamedNumbers.TryGetValue(text, out uint named)) list.Add(new Token(Tok.Num, text, named));
+            else if (idLen == best && (Keywords.ContainsKey(text) || Pnames.ContainsKey(text)))
+            {
+                if (Keywords.TryGetValue(text, out var kw)) list.Add(new Token(kw, text));
+                else list.Add(new Token(Tok.Pname, text, 0, Pnames[text]));
+            }
+            else if (numLen == best) list.Add(new Token(Tok.Num, text, ParseNumber(text)));
+            else if (hidLen == best) list.Add(new Token(Tok.Hid, text));
+            else if (v6Len == best)
+            {
+                if (!IPAddress.TryParse(text, out var a) || a.AddressFamily != AddressFamily.InterNetworkV6)
+                    throw new PcapException($"bogus IPv6 address {text}");
+                list.Add(new Token(Tok.Hid6, text));
+            }
+            else if (macLen == best) list.Add(new Token(Tok.Eid, text));
+            else list.Add(new Token(Tok.Id, text));
+            i += best;
+        }
+    }
+
+    /// <summary>[A-Za-z0-9]([-_.A-Za-z0-9]*[.A-Za-z0-9])?</summary>
+    private static int IdLength(string s, int i)
+    {
+        if (!IsAlnum(s[i])) return 0;
+        int j = i + 1, last = i + 1;
+        while (j < s.Length && (IsAlnum(s[j]) || s[j] is '-' or '_' or '.'))
+        {
+            j++;
+            if (IsAlnum(s[j - 1]) || s[j - 1] == '.') last = j;
+        }
+        return last - i;
+    }
+
+    /// <summary>[0-9]+ | 0[xX][0-9A-Fa-f]+</summary>
+    private static int NumLength(string s, int i)
+    {
+        if (!IsDigit(s[i])) return 0;
+        if (s[i] == '0' && i + 2 < s.Length + 0 && i + 1 < s.Length && s[i + 1] is 'x' or 'X' && i + 2 < s.Length && IsHex(s[i + 2]))
+        {
+            int k = i + 2;
+            while (k < s.Length && IsHex(s[k])) k++;
+            return k - i;
+        }
+        int j = i;
+        while (j < s.Length && IsDigit(s[j])) j++;
+        return j - i;
+    }
+
+    /// <summary>N.N, N.N.N or N.N.N.N</summary>
+    private static int HidLength(string s, int i)
+    {
+        int best = 0, j = i, parts = 0;
+        while (true)
+        {
+            int n = j < s.Length ? NumLength(s, j) : 0;
+            if (n == 0) break;
+            j += n;
+            parts++;
+            if (parts >= 2) best = j - i;
+            if (parts == 4 || j >= s.Length || s[j] != '.') break;
+            j++;
+        }
+        return best;
+    }
+
+    /// <summary>B:B:B:B:B:B, B-B-B-B-B-B, B.B.B.B.B.B (B one or two hex digits), BBBB.BBBB.BBBB, or 12 hex digits.</summary>
+    private static int MacLength(string s, int i)
+    {
+        int best = 0;
+        foreach (char sep in ":-.")
+        {
+            int j = i, groups = 0;
+            while (groups < 6)
+            {
+                int n = 0;
+                while (n < 2 && j + n < s.Length && IsHex(s[j + n])) n++;
+                if (n == 0) break;
+                j += n;
+                groups++;
+                if (groups == 6) break;
+                if (j >= s.Length || s[j] != sep) break;
+                j++;
+            }
+            if (groups == 6) best = Math.Max(best, j - i);
+        }
+        {
+            int j = i, groups = 0;
+            while (groups < 3)
+            {
+                int n = 0;
+                while (n < 4 && j + n < s.Length && IsHex(s[j + n])) n++;
+                if (n != 4) break;
+                j += 4;
+                groups++;
+                if (groups == 3) break;
+                if (j >= s.Length || s[j] != '.') break;
+                j++;
+            }
+            if (groups == 3) best = Math.Max(best, j - i);
+        }
+        {
+            int n = 0;
+            while (n < 12 && i + n < s.Length && IsHex(s[i + n])) n++;
+            if (n == 12) best = Math.Max(best, 12);
+        }
+        return best;
+    }
+
+    /// <summary>The longest prefix at i shaped like an IPv6 address (hex groups and colons, maybe a dotted IPv4 tail).</summary>
+    private static int V6Length(string s, int i)
+    {
+        int j = i;
+        while (j < s.Length && (IsHex(s[j]) || s[j] is ':' or '.')) j++;
+        for (int end = j; end > i; end--)
+        {
+            var text = s.AsSpan(i, end - i);
+            if (!text.Contains(':')) return 0;
+            if (V6Shaped(text)) return end - i;
+        }
+        return 0;
+    }
+
+    private static bool V6Shaped(ReadOnlySpan<char> t)
+    {
+        // Groups of 1-4 hex digits separated by ':', at most one "::", optionally ending in a dotted quad.
+        string str = t.ToString();
+        int dbl = str.IndexOf("::", StringComparison.Ordinal);
+        if (dbl >= 0 && str.IndexOf("::", dbl + 1, StringComparison.Ordinal) >= 0) return false;
+        string[] halves = dbl >= 0 ? [str[..dbl], str[(dbl + 2)..]] : [str];
+        int groups = 0;
+        for (int h = 0; h < halves.Length; h++)
+        {
+            if (halves[h].Length == 0) continue;
+            var parts = halves[h].Split(':');
+            for (int p = 0; p < parts.Length; p++)
+            {
+                var part = parts[p];
+                bool lastOfAll = h == halves.Length - 1 && p == parts.Length - 1;
+                if (part.Contains('.'))
+                {
+                    if (!lastOfAll) return false;
+                    var q = part.Split('.');
+                    if (q.Length != 4) return false;
+                    foreach (var d in q) if (d.Length is 0 or > 3 || !int.TryParse(d, out int v) || v > 255) return false;
+                    groups += 2;
+                    continue;
+                }
+                if (part.Length is 0 or > 4) return false;
+                foreach (char ch in part) if (!IsHex(ch)) return false;
+                groups++;
+            }
+        }
+        return dbl >= 0 ? groups <= 7 : groups == 8;
+    }
+
+    /// <summary>libpcap's stoulen: hex, octal with a leading 0, decimal; 32-bit overflow refused.</summary>
+    private static uint ParseNumber(string text)
+    {
+        ulong v = 0;
+        if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'X')
+        {
+            foreach (char c in text[2..])
+            {
+                v = v * 16 + (ulong)Convert.ToInt32(c.ToString(), 16);
+                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+            }
+        }
+        else if (text.Length > 1 && text[0] == '0')
+        {
+            foreach (char c in text[1..])
+            {
+                if (c > '7') throw new PcapException($"number {text} contains non-octal digit");
+                v = v * 8 + (ulong)(c - '0');
+                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+            }
+        }
+        else
+        {
+            foreach (char c in text)
+            {
+                v = v * 10 + (ulong)(c - '0');
+                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+            }
+        }
+        return (uint)v;
+    }
+}

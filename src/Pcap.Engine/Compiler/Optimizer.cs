@@ -1,0 +1,241 @@
+using System.Collections.Generic;
+
+namespace Pcap.Engine.Compiler;
+
+/// <summary>
+/// optimize.c's job, in a smaller form: fold tests whose outcome is constant (within a block, through
+/// scratch cells), thread jumps over tests already decided on every path by an earlier identical
+/// packet-load test, and drop empty unconditional blocks. Verdicts never change.
+/// </summary>
+internal static class Optimizer
+{
+    public static Block Optimize(Block root)
+    {
+        for (int pass = 0; pass < 8; pass++)
+        {
+            bool changed = false;
+            foreach (var b in Reachable(root)) changed |= FoldConstant(b);
+            changed |= Thread(root);
+            if (!changed) break;
+        }
+        return Skip(root);
+    }
+
+    private static List<Block> Reachable(Block root)
+    {
+        var list = new List<Block>();
+        var seen = new HashSet<Block> { root };
+        var stack = new Stack<Block>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var b = stack.Pop();
+            list.Add(b);
+            if (b.IsReturn) continue;
+            foreach (var c in new[] { b.Jt, b.Jf })
+                if (c != null && seen.Add(c)) stack.Push(c);
+        }
+        return list;
+    }
+
+    private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
+
+    private static bool Evaluate(int jump, uint a, uint k) => (jump & 0xf0) switch
+    {
+        Op.JEQ => a == k, Op.JGT => a > k, Op.JGE => a >= k, _ => (a & k) != 0,
+    };
+
+    /// <summary>A conditional block whose A is a known constant at its jump becomes an unconditional one.</summary>
+    private static bool FoldConstant(Block b)
+    {
+        if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
+        uint? a = null, x = null;
+        var mem = new uint?[16];
+        foreach (var s in b.Stmts)
+        {
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD:
+                    a = Op.Mode(s.Code) switch { Op.IMM => s.K, Op.MEM => mem[s.K & 15], _ => null };
+                    break;
+                case Op.LDX:
+                    x = Op.Mode(s.Code) switch { Op.IMM => s.K, Op.MEM => mem[s.K & 15], _ => null };
+                    break;
+                case Op.ST: mem[s.K & 15] = a; break;
+                case Op.STX: mem[s.K & 15] = x; break;
+                case Op.ALU:
+                    {
+                        uint? r = Op.Src(s.Code) == Op.X ? x : s.K;
+                        a = Alu(s.Code, a, r);
+                        break;
+                    }
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) a = x; else x = a;
+                    break;
+            }
+        }
+        if (a is not uint av) return false;
+        var target = Evaluate(b.JumpCode, av, b.K) ? b.Jt : b.Jf;
+        b.JumpCode = Op.JMP | Op.JA;
+        b.K = 0;
+        b.Jt = b.Jf = target;
+        return true;
+    }
+
+    private static uint? Alu(int code, uint? a, uint? r)
+    {
+        int op = Op.AluOp(code);
+        if (op == Op.NEG) return a is uint n ? (uint)-(int)n : null;
+        if (a is not uint x || r is not uint y) return null;
+        return op switch
+        {
+            Op.ADD => x + y, Op.SUB => x - y, Op.MUL => x * y, Op.DIV => y == 0 ? null : x / y, Op.MOD => y == 0 ? null : x % y,
+            Op.AND => x & y, Op.OR => x | y, Op.XOR => x ^ y, Op.LSH => y < 32 ? x << (int)y : 0, Op.RSH => y < 32 ? x >> (int)y : 0,
+            _ => null,
+        };
+    }
+
+    /// <summary>The key of a test on packet data alone (absolute loads and constant ALU ops), or null.</summary>
+    private static string? PureTestKey(Block b)
+    {
+        if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X || b.Stmts.Count == 0) return null;
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < b.Stmts.Count; i++)
+        {
+            var s = b.Stmts[i];
+            bool ok = i == 0 ? Op.Class(s.Code) == Op.LD && Op.Mode(s.Code) is Op.ABS or Op.LEN
+                             : Op.Class(s.Code) == Op.ALU && Op.Src(s.Code) == Op.K && Op.AluOp(s.Code) != Op.NEG;
+            if (!ok) return null;
+            sb.Append(s.Code).Append(':').Append(s.K).Append(';');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Does the block compute everything it uses (A, X) before using it?</summary>
+    private static bool SelfContained(Block b)
+    {
+        if (b.IsReturn) return Op.Src(b.JumpCode) == 0 || b.JumpCode == (Op.RET | Op.K);
+        bool defA = false, defX = false;
+        foreach (var s in b.Stmts)
+        {
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD: if (Op.Mode(s.Code) == Op.IND && !defX) return false; defA = true; break;
+                case Op.LDX: if (Op.Mode(s.Code) == Op.MSH) { } defX = true; break;
+                case Op.ST: if (!defA) return false; break;
+                case Op.STX: if (!defX) return false; break;
+                case Op.ALU: if (!defA || (Op.Src(s.Code) == Op.X && !defX)) return false; break;
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) { if (!defX) return false; defA = true; }
+                    else { if (!defA) return false; defX = true; }
+                    break;
+            }
+        }
+        if (Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA)
+            return defA && (Op.Src(b.JumpCode) != Op.X || defX);
+        return true;
+    }
+
+    private static bool HasStores(Block b)
+    {
+        foreach (var s in b.Stmts) if (Op.Class(s.Code) is Op.ST or Op.STX) return true;
+        return false;
+    }
+
+    private readonly record struct Fact(string Key, int Jump, uint K, bool Taken);
+
+    /// <summary>Jump threading: an edge into a test already decided on that edge goes straight to the outcome.</summary>
+    private static bool Thread(Block root)
+    {
+        var order = TopoOrder(root);
+        var entry = new Dictionary<Block, List<Fact>?>();
+        entry[root] = [];
+        bool changed = false;
+        foreach (var b in order)
+        {
+            var facts = entry.TryGetValue(b, out var f) && f != null ? f : [];
+            if (b.IsReturn) continue;
+            string? key = PureTestKey(b);
+            foreach (bool branch in new[] { true, false })
+            {
+                var edgeFacts = new List<Fact>(facts);
+                if (key != null) edgeFacts.Add(new Fact(key, b.JumpCode, b.K, branch));
+                var target = branch ? b.Jt! : b.Jf!;
+                for (int guard = 0; guard < 64; guard++)
+                {
+                    var outcome = Decide(target, edgeFacts);
+                    if (outcome == null || HasStores(target)) break;
+                    var next = outcome.Value ? target.Jt! : target.Jf!;
+                    if (!SelfContained(next)) break;
+                    target = next;
+                    changed = true;
+                }
+                if (branch) b.Jt = target; else b.Jf = target;
+                if (!IsConditional(b)) b.Jf = b.Jt;
+                // Facts reaching a block: those true on every edge into it.
+                if (entry.TryGetValue(target, out var existing))
+                {
+                    if (existing != null) entry[target] = existing.FindAll(edgeFacts.Contains);
+                }
+                else entry[target] = edgeFacts;
+                if (!IsConditional(b)) break;
+            }
+        }
+        return changed;
+    }
+
+    private static bool? Decide(Block c, List<Fact> facts)
+    {
+        string? key = PureTestKey(c);
+        if (key == null) return null;
+        foreach (var f in facts)
+        {
+            if (f.Key != key) continue;
+            if (f.Jump == c.JumpCode && f.K == c.K) return f.Taken;
+            if (f.Taken && (f.Jump & 0xf0) == Op.JEQ)
+                return Evaluate(c.JumpCode, f.K, c.K);
+        }
+        return null;
+    }
+
+    private static List<Block> TopoOrder(Block root)
+    {
+        var post = new List<Block>();
+        var expanded = new HashSet<Block>();
+        var stack = new Stack<(Block, bool)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (b, done) = stack.Pop();
+            if (done) { post.Add(b); continue; }
+            if (!expanded.Add(b)) continue;
+            stack.Push((b, true));
+            if (b.IsReturn) continue;
+            foreach (var c in new[] { b.Jf, b.Jt })
+                if (c != null && !expanded.Contains(c)) stack.Push((c, false));
+        }
+        post.Reverse();
+        return post;
+    }
+
+    /// <summary>Bypasses unconditional blocks with no statements.</summary>
+    private static Block Skip(Block root)
+    {
+        static Block Resolve(Block b)
+        {
+            // Statements of an unconditional block are dead when they store nothing and the target computes what it uses.
+            while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || (!HasStores(b) && SelfContained(b.Jt!)))) b = b.Jt!;
+            return b;
+        }
+        root = Resolve(root);
+        foreach (var b in Reachable(root))
+        {
+            if (b.IsReturn) continue;
+            b.Jt = Resolve(b.Jt!);
+            b.Jf = Resolve(b.Jf!);
+        }
+        return root;
+    }
+}

@@ -1,0 +1,557 @@
+using System.Collections.Generic;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Engine.Compiler;
+
+/// <summary>
+/// Recursive descent over libpcap's grammar.y: the same language, precedence, qualifier carry-over
+/// and order of semantic actions (each primitive's code is generated as soon as it is recognised,
+/// as bison's reductions do).
+/// </summary>
+internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
+{
+    private int _pos;
+
+    private Token Cur => tokens[_pos];
+    private Tok Kind(int ahead = 0) => tokens[System.Math.Min(_pos + ahead, tokens.Count - 1)].Kind;
+
+    private static PcapException SyntaxError() => new("can't parse filter expression: syntax error");
+
+    private Token Take()
+    {
+        var t = tokens[_pos];
+        if (t.Kind == Tok.Error) throw t.Proto == 1 ? new PcapException(t.Text) : SyntaxError();
+        if (t.Kind != Tok.End) _pos++;
+        return t;
+    }
+
+    private void Expect(Tok k)
+    {
+        if (Cur.Kind != k) { Take(); throw SyntaxError(); }
+        Take();
+    }
+
+    /// <summary>prog: null | null expr. Returns null for the empty program.</summary>
+    public Block? ParseProgram()
+    {
+        if (Kind() == Tok.End) return null;
+        var (b, _) = ParseExpr(Qual.Err);
+        if (Kind() != Tok.End) { Take(); throw SyntaxError(); }
+        return b;
+    }
+
+    private (Block, Qual) ParseExpr(Qual carried)
+    {
+        var (b, q) = ParseTerm(carried);
+        while (Kind() is Tok.And or Tok.Or)
+        {
+            bool and = Take().Kind == Tok.And;
+            var (b2, q2) = IsIdStart(_pos) ? ParseId(q) : ParseTerm(q);
+            if (and) CodeGenerator.And(b, b2); else CodeGenerator.Or(b, b2);
+            b = b2;
+            q = q2;
+        }
+        return (b, q);
+    }
+
+    private static bool IsArithOp(Tok k) => k is Tok.Plus or Tok.Minus or Tok.Star or Tok.Slash or Tok.Percent or Tok.Amp
+        or Tok.Pipe or Tok.Caret or Tok.Lsh or Tok.Rsh or Tok.Gt or Tok.Lt or Tok.Eq or Tok.Geq or Tok.Leq or Tok.Neq;
+
+    private int MatchingParen(int open)
+    {
+        int depth = 0;
+        for (int i = open; i < tokens.Count; i++)
+        {
+            if (tokens[i].Kind == Tok.LParen) depth++;
+            else if (tokens[i].Kind == Tok.RParen && --depth == 0) return i;
+            else if (tokens[i].Kind is Tok.End or Tok.Error) return -1;
+        }
+        return -1;
+    }
+
+    private Tok KindAt(int i) => tokens[System.Math.Min(i, tokens.Count - 1)].Kind;
+
+    /// <summary>After and/or, bison's state accepts a term or an id: decide which one starts at i.</summary>
+    private bool IsIdStart(int i)
+    {
+        switch (KindAt(i))
+        {
+            case Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid: return true;
+            case Tok.Num: return !IsArithOp(KindAt(i + 1));
+            case Tok.Bang: return IsIdStart(i + 1);
+            case Tok.LParen:
+                int close = MatchingParen(i);
+                if (close > 0 && IsArithOp(KindAt(close + 1))) return false;
+                return KindAt(i + 1) switch
+                {
+                    Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid => true,
+                    Tok.Num => true,
+                    Tok.Bang => IsIdStart(i + 2) || KindAt(i + 2) is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid,
+                    Tok.LParen => IsIdStart(i + 1),
+                    _ => false,
+                };
+            default: return false;
+        }
+    }
+
+    private (Block, Qual) ParseTerm(Qual carried)
+    {
+        if (Kind() == Tok.Bang)
+        {
+            Take();
+            var (b, q) = ParseTerm(carried);
+            CodeGenerator.Not(b);
+            return (b, q);
+        }
+        return ParseRterm(carried);
+    }
+
+    private static bool IsDqual(Tok k) => k is Tok.Src or Tok.Dst or Tok.Addr1 or Tok.Addr2 or Tok.Addr3 or Tok.Addr4 or Tok.Ra or Tok.Ta;
+    private static bool IsAqual(Tok k) => k is Tok.Host or Tok.Net or Tok.Port or Tok.Portrange;
+    private static bool IsHeadStart(Tok k) => IsDqual(k) || IsAqual(k) || k is Tok.Proto or Tok.Protochain or Tok.Gateway;
+
+    private (Block, Qual) ParseRterm(Qual carried)
+    {
+        var k = Kind();
+        if (k == Tok.LParen)
+        {
+            int close = MatchingParen(_pos);
+            if (close > 0 && IsArithOp(KindAt(close + 1))) return (ParseRelation(), Qual.Err);
+            Take();
+            var (b, _) = ParseExpr(carried);
+            Expect(Tok.RParen);
+            return (b, carried);
+        }
+        if (IsHeadStart(k)) return ParseHead(Q.Default);
+        if (k == Tok.Pname)
+        {
+            var next = Kind(1);
+            if (IsHeadStart(next)) { int p = Take().Proto; return ParseHead(p); }
+            if (next == Tok.LBracket) return (ParseRelation(), Qual.Err);
+            if (next is Tok.Broadcast or Tok.Multicast or Tok.Type or Tok.Subtype or Tok.Dir)
+            {
+                int p = Take().Proto;
+                return (ParseOther(p), Qual.Err);
+            }
+            int proto = Take().Proto;
+            return (gen.ProtoAbbrev(proto), Qual.Err);
+        }
+        if (k is Tok.Num or Tok.Minus or Tok.Len) return (ParseRelation(), Qual.Err);
+        return (ParseOther(Q.Default), Qual.Err);
+    }
+
+    private (Block, Qual) ParseHead(int proto)
+    {
+        int dir = Q.Default, addr = Q.Default;
+        var k = Kind();
+        if (IsDqual(k))
+        {
+            Take();
+            dir = k switch { Tok.Src => Q.Src, Tok.Dst => Q.Dst, Tok.Addr1 => Q.Addr1, Tok.Addr2 => Q.Addr2, Tok.Addr3 => Q.Addr3, Tok.Addr4 => Q.Addr4, Tok.Ra => Q.Ra, _ => Q.Ta };
+            if (k is Tok.Src or Tok.Dst && Kind() is Tok.Or or Tok.And)
+            {
+                bool or = Take().Kind == Tok.Or;
+                Expect(k == Tok.Src ? Tok.Dst : Tok.Src);
+                dir = or ? Q.Or : Q.And;
+            }
+            if (IsAqual(Kind())) addr = AqualOf(Take().Kind);
+        }
+        else if (IsAqual(k)) addr = AqualOf(Take().Kind);
+        else if (k == Tok.Proto) { Take(); addr = Q.Proto; }
+        else if (k == Tok.Protochain) { Take(); addr = Q.Protochain; }
+        else if (k == Tok.Gateway) { Take(); addr = Q.Gateway; }
+        else { Take(); throw SyntaxError(); }
+        return ParseId(new Qual(addr, proto, dir));
+    }
+
+    private static int AqualOf(Tok k) => k switch { Tok.Host => Q.Host, Tok.Net => Q.Net, Tok.Port => Q.Port, _ => Q.Portrange };
+
+    /// <summary>id: nid | pnum | paren pid ')'; nid includes 'not id'.</summary>
+    private (Block, Qual) ParseId(Qual q)
+    {
+        switch (Kind())
+        {
+            case Tok.Bang:
+                {
+                    Take();
+                    var (b, q2) = ParseId(q);
+                    CodeGenerator.Not(b);
+                    return (b, q2);
+                }
+            case Tok.LParen:
+                {
+                    Take();
+                    // paren pnum ')' or paren pid ')'
+                    if (IsParenPnum()) { uint n = ParsePnum(); Expect(Tok.RParen); return (gen.NumberCode(null, n, q), q); }
+                    var r = ParsePid(q);
+                    Expect(Tok.RParen);
+                    return r;
+                }
+            case Tok.Num:
+                return (gen.NumberCode(null, Take().Num, q), q);
+            default:
+                return (ParseNid(q), q);
+        }
+    }
+
+    private bool IsParenPnum()
+    {
+        int i = _pos;
+        while (KindAt(i) == Tok.LParen) i++;
+        if (KindAt(i) != Tok.Num) return false;
+        i++;
+        while (KindAt(i) == Tok.RParen) i++;
+        return KindAt(i - 1) == Tok.RParen && i - 1 > _pos && (KindAt(i) is not (Tok.And or Tok.Or) || CountParens(i));
+    }
+
+    private bool CountParens(int end)
+    {
+        int depth = 1;
+        for (int i = _pos; i < end; i++)
+        {
+            if (KindAt(i) == Tok.LParen) depth++;
+            else if (KindAt(i) == Tok.RParen) depth--;
+        }
+        return depth <= 0;
+    }
+
+    private uint ParsePnum()
+    {
+        if (Kind() == Tok.LParen)
+        {
+            Take();
+            uint n = ParsePnum();
+            Expect(Tok.RParen);
+            return n;
+        }
+        if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
+        return Take().Num;
+    }
+
+    /// <summary>pid: (nid | pnum) { (and|or) id }</summary>
+    private (Block, Qual) ParsePid(Qual q)
+    {
+        Block b;
+        Qual cq = q;
+        if (Kind() == Tok.Num) b = gen.NumberCode(null, Take().Num, q);
+        else if (Kind() == Tok.LParen && IsParenPnum()) b = gen.NumberCode(null, ParsePnum(), q);
+        else
+        {
+            b = ParseNid(q);
+            if (Kind() is not (Tok.And or Tok.Or)) return (b, q);
+        }
+        if (Kind() is not (Tok.And or Tok.Or)) { Take(); throw SyntaxError(); }
+        while (Kind() is Tok.And or Tok.Or)
+        {
+            bool and = Take().Kind == Tok.And;
+            var (b2, q2) = ParseId(cq);
+            if (and) CodeGenerator.And(b, b2); else CodeGenerator.Or(b, b2);
+            b = b2;
+            cq = q2;
+        }
+        return (b, cq);
+    }
+
+    private Block ParseNid(Qual q)
+    {
+        var t = Take();
+        switch (t.Kind)
+        {
+            case Tok.Id:
+                return gen.NameCode(t.Text, q);
+            case Tok.Hid:
+                if (Kind() == Tok.Slash)
+                {
+                    Take();
+                    if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
+                    return gen.MaskCode(t.Text, null, Take().Num, q);
+                }
+                if (Kind() == Tok.Netmask)
+                {
+                    Take();
+                    if (Kind() != Tok.Hid) { Take(); throw SyntaxError(); }
+                    return gen.MaskCode(t.Text, Take().Text, 0, q);
+                }
+                if (q.Addr == Q.Port) throw new PcapException("'port' modifier applied to ip host");
+                if (q.Addr == Q.Portrange) throw new PcapException("'portrange' modifier applied to ip host");
+                if (q.Addr == Q.Proto) throw new PcapException("'proto' modifier applied to ip host");
+                if (q.Addr == Q.Protochain) throw new PcapException("'protochain' modifier applied to ip host");
+                return gen.NumberCode(t.Text, 0, q);
+            case Tok.Hid6:
+                if (Kind() == Tok.Slash)
+                {
+                    Take();
+                    if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
+                    return gen.MaskCode6(t.Text, Take().Num, q);
+                }
+                return gen.MaskCode6(t.Text, 128, q);
+            case Tok.Eid:
+                return gen.EtherCode(t.Text, q);
+            case Tok.Aid:
+                return gen.ArcnetCode(t.Text, q);
+            case Tok.Bang:
+                {
+                    var (b, _) = ParseId(q);
+                    CodeGenerator.Not(b);
+                    return b;
+                }
+            default:
+                throw SyntaxError();
+        }
+    }
+
+    private uint ParsePnumOrThrow() => ParsePnum();
+
+    private Block ParseOther(int pqual)
+    {
+        var t = Take();
+        switch (t.Kind)
+        {
+            case Tok.Broadcast: return gen.Broadcast(pqual);
+            case Tok.Multicast: return gen.Multicast(pqual);
+            case Tok.Type or Tok.Subtype or Tok.Dir: return ParseP80211(t.Kind);
+        }
+        if (pqual != Q.Default) throw SyntaxError();
+        switch (t.Kind)
+        {
+            case Tok.Less: return gen.Less(TakeNum());
+            case Tok.Greater: return gen.Greater(TakeNum());
+            case Tok.Cbyte:
+                {
+                    uint idx = TakeNum();
+                    var op = Take().Kind;
+                    if (op is not (Tok.Amp or Tok.Pipe or Tok.Lt or Tok.Gt or Tok.Eq)) throw SyntaxError();
+                    return gen.ByteOp(op, idx, TakeNum());
+                }
+            case Tok.Inbound: return gen.Inbound(false);
+            case Tok.Outbound: return gen.Inbound(true);
+            case Tok.Ifindex: return gen.Ifindex(TakeNum());
+            case Tok.Vlan: return StartsPnum() ? gen.Vlan(ParsePnum(), true) : gen.Vlan(0, false);
+            case Tok.Mpls: return StartsPnum() ? gen.Mpls(ParsePnum(), true) : gen.Mpls(0, false);
+            case Tok.Pppoed: return gen.Pppoed();
+            case Tok.Pppoes: return StartsPnum() ? gen.Pppoes(ParsePnum(), true) : gen.Pppoes(0, false);
+            case Tok.Geneve: return StartsPnum() ? gen.Geneve(ParsePnum(), true) : gen.Geneve(0, false);
+            case Tok.Llc:
+                if (Kind() == Tok.Id) return gen.LlcNamed(Take().Text);
+                if (Kind() == Tok.PfRnr) { Take(); return gen.LlcNamed("rnr"); }
+                return gen.Llc();
+            case Tok.PfIfname or Tok.PfRset:
+                if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
+                Take();
+                throw new PcapException(t.Kind == Tok.PfIfname ? "ifname supported only on PF linktype" : "ruleset supported only on PF linktype");
+            case Tok.PfRnr or Tok.PfSrnr:
+                TakeNum();
+                throw new PcapException(t.Kind == Tok.PfRnr ? "rnr supported only on PF linktype" : "srnr supported only on PF linktype");
+            case Tok.PfReason:
+                if (Kind() is Tok.Num or Tok.Id) { Take(); throw new PcapException("reason supported only on PF linktype"); }
+                Take(); throw SyntaxError();
+            case Tok.PfAction:
+                if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
+                Take();
+                throw new PcapException("action supported only on PF linktype");
+            case Tok.Lane or Tok.Metac or Tok.Bcc or Tok.Oamf4ec or Tok.Oamf4sc or Tok.Sc or Tok.Ilmic
+                or Tok.Oam or Tok.Oamf4 or Tok.Connectmsg or Tok.Metaconnect:
+                throw new PcapException($"'{t.Text}' supported only on raw ATM");
+            case Tok.Vpi or Tok.Vci:
+                ParseFieldValue();
+                throw new PcapException($"'{t.Text}' supported only on raw ATM");
+            case Tok.Fisu or Tok.Lssu or Tok.Msu or Tok.Hfisu or Tok.Hlssu or Tok.Hmsu:
+                throw new PcapException($"'{t.Text}' supported only on MTP2");
+            case Tok.Sio or Tok.Opc or Tok.Dpc or Tok.Sls or Tok.Hsio or Tok.Hopc or Tok.Hdpc or Tok.Hsls:
+                ParseFieldValue();
+                throw new PcapException($"'{t.Text}' supported only on SS7");
+        }
+        throw SyntaxError();
+    }
+
+    /// <summary>atmvalue / mtp3value: NUM | relop NUM | irelop NUM | '(' NUM { or NUM } ')'.</summary>
+    private void ParseFieldValue()
+    {
+        var k = Kind();
+        if (k == Tok.Num) { Take(); return; }
+        if (k is Tok.Gt or Tok.Geq or Tok.Eq or Tok.Leq or Tok.Lt or Tok.Neq) { Take(); TakeNum(); return; }
+        if (k == Tok.LParen)
+        {
+            Take(); TakeNum();
+            return;
+        }
+        Take();
+        throw SyntaxError();
+    }
+
+    private bool StartsPnum()
+    {
+        int i = _pos;
+        while (KindAt(i) == Tok.LParen) i++;
+        return KindAt(i) == Tok.Num && (i == _pos || IsParenPnumAt(_pos));
+    }
+
+    private bool IsParenPnumAt(int start)
+    {
+        int save = _pos;
+        _pos = start;
+        bool r = IsParenPnum();
+        _pos = save;
+        return r;
+    }
+
+    private uint TakeNum()
+    {
+        if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
+        return Take().Num;
+    }
+
+    private Block ParseP80211(Tok kind)
+    {
+        switch (kind)
+        {
+            case Tok.Type:
+                {
+                    uint type = ParseWlanType();
+                    if (Kind() == Tok.Subtype)
+                    {
+                        Take();
+                        // libpcap 1.10.3 looks the name up in the table of the type numbered by the SUBTYPE
+                        // token's semantic value (0), so names resolve as management subtypes.
+                        uint sub = ParseWlanSubtype(0);
+                        return gen.WlanType(type | sub, 0x0c | 0xf0);
+                    }
+                    return gen.WlanType(type, 0x0c);
+                }
+            case Tok.Subtype:
+                {
+                    if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
+                    return gen.WlanType(Wlan.TypeSubtype(Take().Text), 0x0c | 0xf0);
+                }
+            default:
+                {
+                    var t = Take();
+                    if (t.Kind == Tok.Num) return gen.WlanDir(t.Num);
+                    if (t.Kind != Tok.Id) throw SyntaxError();
+                    return gen.WlanDir(Wlan.Direction(t.Text));
+                }
+        }
+    }
+
+    private uint ParseWlanType()
+    {
+        var t = Take();
+        if (t.Kind == Tok.Num)
+        {
+            if ((t.Num & ~0x0cu) != 0) throw new PcapException($"invalid 802.11 type value 0x{t.Num:x2}");
+            return t.Num;
+        }
+        if (t.Kind != Tok.Id) throw SyntaxError();
+        return Wlan.Type(t.Text);
+    }
+
+    private uint ParseWlanSubtype(uint type)
+    {
+        var t = Take();
+        if (t.Kind == Tok.Num)
+        {
+            if ((t.Num & ~0xf0u) != 0) throw new PcapException($"invalid 802.11 subtype value 0x{t.Num:x2}");
+            return t.Num;
+        }
+        if (t.Kind != Tok.Id) throw SyntaxError();
+        return Wlan.Subtype(type, t.Text);
+    }
+
+    // ---- arithmetic: bison's shift/reduce with grammar.y's precedences; '^' and '%' have none (always shift)
+
+    private static int Prec(Tok k) => k switch
+    {
+        Tok.Pipe => 1, Tok.Amp => 2, Tok.Lsh or Tok.Rsh => 3, Tok.Plus or Tok.Minus => 4, Tok.Star or Tok.Slash => 5, _ => 0,
+    };
+
+    private static bool IsBinary(Tok k) => k is Tok.Plus or Tok.Minus or Tok.Star or Tok.Slash or Tok.Percent or Tok.Amp or Tok.Pipe or Tok.Caret or Tok.Lsh or Tok.Rsh;
+
+    private Block ParseRelation()
+    {
+        var a0 = ParseArth();
+        var k = Take().Kind;
+        int code; bool reversed;
+        switch (k)
+        {
+            case Tok.Gt: code = Op.JGT; reversed = false; break;
+            case Tok.Geq: code = Op.JGE; reversed = false; break;
+            case Tok.Eq: code = Op.JEQ; reversed = false; break;
+            case Tok.Leq: code = Op.JGT; reversed = true; break;
+            case Tok.Lt: code = Op.JGE; reversed = true; break;
+            case Tok.Neq: code = Op.JEQ; reversed = true; break;
+            default: throw SyntaxError();
+        }
+        var a1 = ParseArth();
+        return gen.Relation(code, a0, a1, reversed);
+    }
+
+    private Arth ParseArth()
+    {
+        var operands = new Stack<Arth>();
+        var ops = new Stack<Tok>(); // Tok.Minus with unary marker pushed as Tok.Bang
+        while (true)
+        {
+            // operand, preceded by any unary minus
+            while (Kind() == Tok.Minus) { Take(); ops.Push(Tok.Bang); }
+            operands.Push(ParsePrimary());
+            var k = Kind();
+            if (!IsBinary(k))
+            {
+                while (ops.Count > 0) Reduce(operands, ops);
+                return operands.Pop();
+            }
+            while (ops.Count > 0 && ShouldReduce(ops.Peek(), k)) Reduce(operands, ops);
+            Take();
+            ops.Push(k);
+        }
+    }
+
+    private static bool ShouldReduce(Tok top, Tok look)
+    {
+        int pl = Prec(look);
+        if (pl == 0) return false;
+        if (top == Tok.Bang) return true; // UMINUS binds tightest
+        int pt = Prec(top);
+        return pt != 0 && pt >= pl;
+    }
+
+    private void Reduce(Stack<Arth> operands, Stack<Tok> ops)
+    {
+        var op = ops.Pop();
+        if (op == Tok.Bang) { operands.Push(gen.Neg(operands.Pop())); return; }
+        var right = operands.Pop();
+        var left = operands.Pop();
+        int alu = op switch
+        {
+            Tok.Plus => Op.ADD, Tok.Minus => Op.SUB, Tok.Star => Op.MUL, Tok.Slash => Op.DIV, Tok.Percent => Op.MOD,
+            Tok.Amp => Op.AND, Tok.Pipe => Op.OR, Tok.Caret => Op.XOR, Tok.Lsh => Op.LSH, _ => Op.RSH,
+        };
+        operands.Push(gen.Arith(alu, left, right));
+    }
+
+    private Arth ParsePrimary()
+    {
+        var k = Kind();
+        if (k == Tok.Num) return gen.LoadImmediate(Take().Num);
+        if (k == Tok.Len) { Take(); return gen.LoadLength(); }
+        if (k == Tok.LParen)
+        {
+            Take();
+            var a = ParseArth();
+            Expect(Tok.RParen);
+            return a;
+        }
+        if (k == Tok.Pname && Kind(1) == Tok.LBracket)
+        {
+            int proto = Take().Proto;
+            Take();
+            var index = ParseArth();
+            uint size = 1;
+            if (Kind() == Tok.Colon) { Take(); size = TakeNum(); }
+            Expect(Tok.RBracket);
+            return gen.Load(proto, index, size);
+        }
+        Take();
+        throw SyntaxError();
+    }
+}

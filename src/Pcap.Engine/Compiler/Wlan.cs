@@ -1,0 +1,272 @@
+using System;
+using System.Collections.Generic;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Engine.Compiler;
+
+/// <summary>802.11 frame type, subtype and direction names (libpcap's grammar tables).</summary>
+internal static class Wlan
+{
+    private static readonly (string, int)[] Types = [("mgt", 0x00), ("management", 0x00), ("ctl", 0x04), ("control", 0x04), ("data", 0x08)];
+
+    private static readonly (string, int)[] MgtSubtypes =
+    [
+        ("assocreq", 0x00), ("assoc-req", 0x00), ("assocresp", 0x10), ("assoc-resp", 0x10), ("reassocreq", 0x20), ("reassoc-req", 0x20),
+        ("reassocresp", 0x30), ("reassoc-resp", 0x30), ("probereq", 0x40), ("probe-req", 0x40), ("proberesp", 0x50), ("probe-resp", 0x50),
+        ("beacon", 0x80), ("atim", 0x90), ("disassoc", 0xa0), ("disassociation", 0xa0), ("auth", 0xb0), ("authentication", 0xb0),
+        ("deauth", 0xc0), ("deauthentication", 0xc0),
+    ];
+
+    private static readonly (string, int)[] CtlSubtypes =
+        [("bar", 0x80), ("ba", 0x90), ("ps-poll", 0xa0), ("rts", 0xb0), ("cts", 0xc0), ("ack", 0xd0), ("cf-end", 0xe0), ("cf-end-ack", 0xf0)];
+
+    private static readonly (string, int)[] DataSubtypes =
+    [
+        ("data", 0x00), ("data-cf-ack", 0x10), ("data-cf-poll", 0x20), ("data-cf-ack-poll", 0x30), ("null", 0x40), ("cf-ack", 0x50),
+        ("cf-poll", 0x60), ("cf-ack-poll", 0x70), ("qos-data", 0x80), ("qos-data-cf-ack", 0x90), ("qos-data-cf-poll", 0xa0),
+        ("qos-data-cf-ack-poll", 0xb0), ("qos", 0xc0), ("qos-cf-poll", 0xe0), ("qos-cf-ack-poll", 0xf0),
+    ];
+
+    private static readonly ((string, int)[] Table, int Type)[] TypeSubtypes = [(MgtSubtypes, 0x00), (CtlSubtypes, 0x04), (DataSubtypes, 0x08)];
+
+    public static int Lookup((string, int)[] table, string name)
+    {
+        foreach (var (n, v) in table)
+            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) return v;
+        return -1;
+    }
+
+    public static uint Type(string name)
+    {
+        int v = Lookup(Types, name);
+        if (v < 0) throw new PcapException($"unknown 802.11 type name \"{name}\"");
+        return (uint)v;
+    }
+
+    public static uint Subtype(uint type, string name)
+    {
+        foreach (var (table, t) in TypeSubtypes)
+        {
+            if (t != type) continue;
+            int v = Lookup(table, name);
+            if (v < 0) throw new PcapException($"unknown 802.11 subtype name \"{name}\"");
+            return (uint)v;
+        }
+        throw new PcapException("unknown 802.11 type");
+    }
+
+    public static uint TypeSubtype(string name)
+    {
+        foreach (var (table, t) in TypeSubtypes)
+        {
+            int v = Lookup(table, name);
+            if (v >= 0) return (uint)(v | t);
+        }
+        throw new PcapException("unknown 802.11 type name");
+    }
+
+    public static uint Direction(string name) => name.ToLowerInvariant() switch
+    {
+        "nods" => 0, "tods" => 1, "fromds" => 2, "dstods" => 3,
+        _ => throw new PcapException("unknown 802.11 direction"),
+    };
+}
+
+/// <summary>802.11 primitives and the code that finds the variable-length 802.11 and radiotap headers.</summary>
+internal sealed partial class CodeGenerator
+{
+    private bool IsWlanHeader => _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio;
+
+    public Block WlanType(uint type, uint mask)
+    {
+        if (!IsWlanHeader) throw new PcapException("802.11 link-layer types supported only on 802.11");
+        return Mcmp(OffRel.LinkHdr, 0, Op.B, type, mask);
+    }
+
+    public Block WlanDir(uint dir)
+    {
+        if (!IsWlanHeader) throw new PcapException("frame direction supported only with 802.11 headers");
+        return Mcmp(OffRel.LinkHdr, 1, Op.B, dir, 0x03);
+    }
+
+    private Block Jset(OffRel rel, uint offset, uint bits, bool negate = false)
+    {
+        var b = new Block(Op.JMP | Op.JSET | Op.K, bits) { Stmts = LoadA(rel, offset, Op.B) };
+        if (negate) Not(b);
+        return b;
+    }
+
+    /// <summary>gen_check_802_11_data_frame: type bits say "data".</summary>
+    private Block CheckWlanDataFrame()
+    {
+        var b0 = Jset(OffRel.LinkHdr, 0, 0x08);
+        var b1 = Jset(OffRel.LinkHdr, 0, 0x04, negate: true);
+        And(b1, b0);
+        return b0;
+    }
+
+    private Block WlanHostOp(byte[] e, int dir)
+    {
+        Block b0, b1, b2;
+        switch (dir)
+        {
+            case Q.Src:
+                b1 = Jset(OffRel.LinkHdr, 1, 0x01);
+                b0 = Bcmp(OffRel.LinkHdr, 24, 6, e);
+                And(b1, b0);
+                b2 = Jset(OffRel.LinkHdr, 1, 0x01, negate: true);
+                b1 = Bcmp(OffRel.LinkHdr, 16, 6, e);
+                And(b2, b1);
+                Or(b1, b0);
+                b1 = Jset(OffRel.LinkHdr, 1, 0x02);
+                And(b1, b0);
+                b2 = Jset(OffRel.LinkHdr, 1, 0x02, negate: true);
+                b1 = Bcmp(OffRel.LinkHdr, 10, 6, e);
+                And(b2, b1);
+                Or(b1, b0);
+                b1 = Jset(OffRel.LinkHdr, 0, 0x08);
+                And(b1, b0);
+                b2 = Jset(OffRel.LinkHdr, 0, 0x08, negate: true);
+                b1 = Bcmp(OffRel.LinkHdr, 10, 6, e);
+                And(b2, b1);
+                Or(b1, b0);
+                b1 = Jset(OffRel.LinkHdr, 0, 0x04, negate: true);
+                And(b1, b0);
+                return b0;
+            case Q.Dst:
+                b1 = Jset(OffRel.LinkHdr, 1, 0x01);
+                b0 = Bcmp(OffRel.LinkHdr, 16, 6, e);
+                And(b1, b0);
+                b2 = Jset(OffRel.LinkHdr, 1, 0x01, negate: true);
+                b1 = Bcmp(OffRel.LinkHdr, 4, 6, e);
+                And(b2, b1);
+                Or(b1, b0);
+                b1 = Jset(OffRel.LinkHdr, 0, 0x08);
+                And(b1, b0);
+                b2 = Jset(OffRel.LinkHdr, 0, 0x08, negate: true);
+                b1 = Bcmp(OffRel.LinkHdr, 4, 6, e);
+                And(b2, b1);
+                Or(b1, b0);
+                b1 = Jset(OffRel.LinkHdr, 0, 0x04, negate: true);
+                And(b1, b0);
+                return b0;
+            case Q.Ra:
+                b0 = Jset(OffRel.LinkHdr, 0, 0x08);
+                b1 = Bcmp(OffRel.LinkHdr, 4, 6, e);
+                And(b0, b1);
+                return b1;
+            case Q.Ta:
+                {
+                    b0 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0x04, 0x0c);
+                    Not(b0);
+                    b1 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xc0, 0xf0);
+                    Not(b1);
+                    b2 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xd0, 0xf0);
+                    Not(b2);
+                    And(b1, b2);
+                    Or(b0, b2);
+                    var d = Jset(OffRel.LinkHdr, 0, 0x08);
+                    And(d, b2);
+                    b1 = Bcmp(OffRel.LinkHdr, 10, 6, e);
+                    And(b2, b1);
+                    return b1;
+                }
+            case Q.Addr1: return Bcmp(OffRel.LinkHdr, 4, 6, e);
+            case Q.Addr2: return Bcmp(OffRel.LinkHdr, 10, 6, e);
+            case Q.Addr3: return Bcmp(OffRel.LinkHdr, 16, 6, e);
+            case Q.Addr4: return Bcmp(OffRel.LinkHdr, 24, 6, e);
+            case Q.And: b0 = WlanHostOp(e, Q.Src); b1 = WlanHostOp(e, Q.Dst); And(b0, b1); return b1;
+            default: b0 = WlanHostOp(e, Q.Src); b1 = WlanHostOp(e, Q.Dst); Or(b0, b1); return b1;
+        }
+    }
+
+    private Block WlanMulticast()
+    {
+        var b1 = Jset(OffRel.LinkHdr, 1, 0x01);
+        var b0 = MacMulticast(16);
+        And(b1, b0);
+        var b2 = Jset(OffRel.LinkHdr, 1, 0x01, negate: true);
+        b1 = MacMulticast(4);
+        And(b2, b1);
+        Or(b1, b0);
+        b1 = Jset(OffRel.LinkHdr, 0, 0x08);
+        And(b1, b0);
+        b2 = Jset(OffRel.LinkHdr, 0, 0x08, negate: true);
+        b1 = MacMulticast(4);
+        And(b2, b1);
+        Or(b1, b0);
+        b1 = Jset(OffRel.LinkHdr, 0, 0x04, negate: true);
+        And(b1, b0);
+        return b0;
+    }
+
+    /// <summary>
+    /// insert_compute_vloffsets: blocks put before the program that compute the radiotap header length and
+    /// the 802.11 header length (with QoS and Atheros padding) into the registers the program uses.
+    /// </summary>
+    private void InsertComputeVlOffsets(Block root)
+    {
+        if (!IsWlanHeaderOutermost) return;
+        if (_offLinkPl.Reg != -1 && _offOuterLinkHdr.IsVariable && _offOuterLinkHdr.Reg == -1)
+            _offOuterLinkHdr.Reg = AllocReg();
+        var pre = new List<Stmt>();
+        if (_outerLinkType == Dlt.Ieee80211Radio && _offOuterLinkHdr.Reg != -1)
+        {
+            pre.Add(new Stmt(Op.LD | Op.B | Op.ABS, 3));
+            pre.Add(new Stmt(Op.ALU | Op.LSH | Op.K, 8));
+            pre.Add(new Stmt(Op.MISC | Op.TAX));
+            pre.Add(new Stmt(Op.LD | Op.B | Op.ABS, 2));
+            pre.Add(new Stmt(Op.ALU | Op.OR | Op.X));
+            pre.Add(new Stmt(Op.ST, (uint)_offOuterLinkHdr.Reg));
+            pre.Add(new Stmt(Op.MISC | Op.TAX));
+        }
+        if (_offLinkPl.Reg == -1)
+        {
+            if (pre.Count > 0) root.Stmts.InsertRange(0, pre);
+            return;
+        }
+        uint reg = (uint)_offLinkPl.Reg;
+        if (pre.Count == 0) pre.Add(new Stmt(Op.LDX | Op.IMM, 0));
+        pre.Add(new Stmt(Op.MISC | Op.TXA));
+        pre.Add(new Stmt(Op.ALU | Op.ADD | Op.K, 24));
+        pre.Add(new Stmt(Op.ST, reg));
+        pre.Add(new Stmt(Op.LD | Op.IND | Op.B, 0));
+        // The rest of the program starts in a copy of the root block, so the prologue can jump to it.
+        var rest = new Block(root.JumpCode, root.K) { Stmts = root.Stmts, Jt = root.Jt, Jf = root.Jf };
+        Block after = rest;
+        if (_outerLinkType == Dlt.Ieee80211Radio)
+        {
+            var roundUp = new Block(Op.JMP | Op.JA, 0)
+            {
+                Stmts = L(new Stmt(Op.LD | Op.MEM, reg), new Stmt(Op.ALU | Op.ADD | Op.K, 3), new Stmt(Op.ALU | Op.AND | Op.K, 0xfffffffc), new Stmt(Op.ST, reg)),
+                Jt = rest, Jf = rest,
+            };
+            var padAfterTsft = new Block(Op.JMP | Op.JSET | Op.K, 0x20) { Stmts = L(new Stmt(Op.LD | Op.B | Op.ABS, 16)), Jt = roundUp, Jf = rest };
+            var padNoTsft = new Block(Op.JMP | Op.JSET | Op.K, 0x20) { Stmts = L(new Stmt(Op.LD | Op.B | Op.ABS, 8)), Jt = roundUp, Jf = rest };
+            var tsft = new Block(Op.JMP | Op.JSET | Op.K, 0x01000000) { Jt = padAfterTsft, Jf = padNoTsft };
+            var ext = new Block(Op.JMP | Op.JSET | Op.K, 0x80) { Jt = rest, Jf = tsft };
+            var flags = new Block(Op.JMP | Op.JSET | Op.K, 0x02000000) { Stmts = L(new Stmt(Op.LD | Op.W | Op.ABS, 4)), Jt = ext, Jf = rest };
+            after = flags;
+        }
+        var qosAdd = new Block(Op.JMP | Op.JA, 0)
+        {
+            Stmts = L(new Stmt(Op.LD | Op.MEM, reg), new Stmt(Op.ALU | Op.ADD | Op.K, 2), new Stmt(Op.ST, reg)),
+            Jt = after, Jf = after,
+        };
+        var qos = new Block(Op.JMP | Op.JSET | Op.K, 0x80) { Jt = qosAdd, Jf = after };
+        var data2 = new Block(Op.JMP | Op.JSET | Op.K, 0x04) { Jt = rest, Jf = qos };
+        // The root object stays the entry: it becomes the first prologue block.
+        root.Stmts = pre;
+        root.JumpCode = Op.JMP | Op.JSET | Op.K;
+        root.K = 0x08;
+        root.Jt = data2;
+        root.Jf = rest;
+    }
+
+    private bool IsWlanHeaderOutermost => _outerLinkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
+
+    // ---- not yet generated: libpcap's Geneve and protochain
+
+    public Block Geneve(uint vni, bool hasVni) => throw new PcapException("geneve is not supported by this compiler yet");
+    private Block ProtoChain(uint v, int proto) => throw new PcapException("protochain is not supported by this compiler yet");
+}

@@ -1,0 +1,188 @@
+namespace Pcap.Engine.LinkTypes;
+
+/// <summary>
+/// The link types libpcap 1.10.3 names (pcap.c's dlt_choices): value, name without "DLT_", and
+/// description, for pcap_datalink_val_to_name/_description and pcap_datalink_name_to_val.
+/// </summary>
+public static class LinkTypeTable
+{
+    public readonly record struct Entry(int Value, string Name, string Description);
+
+    public static readonly Entry[] Entries =
+    [
+        new(0, "NULL", "BSD loopback"),
+        new(1, "EN10MB", "Ethernet"),
+        new(6, "IEEE802", "Token ring"),
+        new(7, "ARCNET", "BSD ARCNET"),
+        new(8, "SLIP", "SLIP"),
+        new(9, "PPP", "PPP"),
+        new(10, "FDDI", "FDDI"),
+        new(11, "ATM_RFC1483", "RFC 1483 LLC-encapsulated ATM"),
+        new(12, "RAW", "Raw IP"),
+        new(15, "SLIP_BSDOS", "BSD/OS SLIP"),
+        new(16, "PPP_BSDOS", "BSD/OS PPP"),
+        new(19, "ATM_CLIP", "Linux Classical IP over ATM"),
+        new(50, "PPP_SERIAL", "PPP over serial"),
+        new(51, "PPP_ETHER", "PPPoE"),
+        new(99, "SYMANTEC_FIREWALL", "Symantec Firewall"),
+        new(104, "C_HDLC", "Cisco HDLC"),
+        new(105, "IEEE802_11", "802.11"),
+        new(107, "FRELAY", "Frame Relay"),
+        new(108, "LOOP", "OpenBSD loopback"),
+        new(109, "ENC", "OpenBSD encapsulated IP"),
+        new(113, "LINUX_SLL", "Linux cooked v1"),
+        new(114, "LTALK", "Localtalk"),
+        new(117, "PFLOG", "OpenBSD pflog file"),
+        new(119, "PRISM_HEADER", "802.11 plus Prism header"),
+        new(122, "IP_OVER_FC", "RFC 2625 IP-over-Fibre Channel"),
+        new(123, "SUNATM", "Sun raw ATM"),
+        new(127, "IEEE802_11_RADIO", "802.11 plus radiotap header"),
+        new(129, "ARCNET_LINUX", "Linux ARCNET"),
+        new(130, "JUNIPER_MLPPP", "Juniper Multi-Link PPP"),
+        new(131, "JUNIPER_MLFR", "Juniper Multi-Link Frame Relay"),
+        new(132, "JUNIPER_ES", "Juniper Encryption Services PIC"),
+        new(133, "JUNIPER_GGSN", "Juniper GGSN PIC"),
+        new(134, "JUNIPER_MFR", "Juniper FRF.16 Frame Relay"),
+        new(135, "JUNIPER_ATM2", "Juniper ATM2 PIC"),
+        new(136, "JUNIPER_SERVICES", "Juniper Advanced Services PIC"),
+        new(137, "JUNIPER_ATM1", "Juniper ATM1 PIC"),
+        new(138, "APPLE_IP_OVER_IEEE1394", "Apple IP-over-IEEE 1394"),
+        new(139, "MTP2_WITH_PHDR", "SS7 MTP2 with Pseudo-header"),
+        new(140, "MTP2", "SS7 MTP2"),
+        new(141, "MTP3", "SS7 MTP3"),
+        new(142, "SCCP", "SS7 SCCP"),
+        new(143, "DOCSIS", "DOCSIS"),
+        new(144, "LINUX_IRDA", "Linux IrDA"),
+        new(163, "IEEE802_11_RADIO_AVS", "802.11 plus AVS radio information header"),
+        new(164, "JUNIPER_MONITOR", "Juniper Passive Monitor PIC"),
+        new(165, "BACNET_MS_TP", "BACnet MS/TP"),
+        new(166, "PPP_PPPD", "PPP for pppd, with direction flag"),
+        new(167, "JUNIPER_PPPOE", "Juniper PPPoE"),
+        new(168, "JUNIPER_PPPOE_ATM", "Juniper PPPoE/ATM"),
+        new(169, "GPRS_LLC", "GPRS LLC"),
+        new(170, "GPF_T", "GPF-T"),
+        new(171, "GPF_F", "GPF-F"),
+        new(174, "JUNIPER_PIC_PEER", "Juniper PIC Peer"),
+        new(175, "ERF_ETH", "Ethernet with Endace ERF header"),
+        new(176, "ERF_POS", "Packet-over-SONET with Endace ERF header"),
+        new(177, "LINUX_LAPD", "Linux vISDN LAPD"),
+        new(178, "JUNIPER_ETHER", "Juniper Ethernet"),
+        new(179, "JUNIPER_PPP", "Juniper PPP"),
+        new(180, "JUNIPER_FRELAY", "Juniper Frame Relay"),
+        new(181, "JUNIPER_CHDLC", "Juniper C-HDLC"),
+        new(182, "MFR", "FRF.16 Frame Relay"),
+        new(183, "JUNIPER_VP", "Juniper Voice PIC"),
+        new(184, "A429", "Arinc 429"),
+        new(185, "A653_ICM", "Arinc 653 Interpartition Communication"),
+        new(186, "USB_FREEBSD", "USB with FreeBSD header"),
+        new(187, "BLUETOOTH_HCI_H4", "Bluetooth HCI UART transport layer"),
+        new(188, "IEEE802_16_MAC_CPS", "IEEE 802.16 MAC Common Part Sublayer"),
+        new(189, "USB_LINUX", "USB with Linux header"),
+        new(190, "CAN20B", "Controller Area Network (CAN) v. 2.0B"),
+        new(191, "IEEE802_15_4_LINUX", "IEEE 802.15.4 with Linux padding"),
+        new(192, "PPI", "Per-Packet Information"),
+        new(193, "IEEE802_16_MAC_CPS_RADIO", "IEEE 802.16 MAC Common Part Sublayer plus radiotap header"),
+        new(194, "JUNIPER_ISM", "Juniper Integrated Service Module"),
+        new(195, "IEEE802_15_4", "IEEE 802.15.4 with FCS"),
+        new(196, "SITA", "SITA pseudo-header"),
+        new(197, "ERF", "Endace ERF header"),
+        new(198, "RAIF1", "Ethernet with u10 Networks pseudo-header"),
+        new(199, "IPMB_KONTRON", "IPMB with Kontron pseudo-header"),
+        new(200, "JUNIPER_ST", "Juniper Secure Tunnel"),
+        new(201, "BLUETOOTH_HCI_H4_WITH_PHDR", "Bluetooth HCI UART transport layer plus pseudo-header"),
+        new(202, "AX25_KISS", "AX.25 with KISS header"),
+        new(209, "IPMB_LINUX", "IPMB with Linux/Pigeon Point pseudo-header"),
+        new(215, "IEEE802_15_4_NONASK_PHY", "IEEE 802.15.4 with non-ASK PHY data"),
+        new(216, "LINUX_EVDEV", "Linux evdev events"),
+        new(219, "MPLS", "MPLS with label as link-layer header"),
+        new(220, "USB_LINUX_MMAPPED", "USB with padded Linux header"),
+        new(221, "DECT", "DECT"),
+        new(222, "AOS", "AOS Space Data Link protocol"),
+        new(223, "WIHART", "Wireless HART"),
+        new(224, "FC_2", "Fibre Channel FC-2"),
+        new(225, "FC_2_WITH_FRAME_DELIMS", "Fibre Channel FC-2 with frame delimiters"),
+        new(226, "IPNET", "Solaris ipnet"),
+        new(227, "CAN_SOCKETCAN", "CAN-bus with SocketCAN headers"),
+        new(228, "IPV4", "Raw IPv4"),
+        new(229, "IPV6", "Raw IPv6"),
+        new(230, "IEEE802_15_4_NOFCS", "IEEE 802.15.4 without FCS"),
+        new(231, "DBUS", "D-Bus"),
+        new(232, "JUNIPER_VS", "Juniper Virtual Server"),
+        new(233, "JUNIPER_SRX_E2E", "Juniper SRX E2E"),
+        new(234, "JUNIPER_FIBRECHANNEL", "Juniper Fibre Channel"),
+        new(235, "DVB_CI", "DVB-CI"),
+        new(236, "MUX27010", "MUX27010"),
+        new(237, "STANAG_5066_D_PDU", "STANAG 5066 D_PDUs"),
+        new(238, "JUNIPER_ATM_CEMIC", "Juniper ATM CEMIC"),
+        new(239, "NFLOG", "Linux netfilter log messages"),
+        new(240, "NETANALYZER", "Ethernet with Hilscher netANALYZER pseudo-header"),
+        new(241, "NETANALYZER_TRANSPARENT", "Ethernet with Hilscher netANALYZER pseudo-header and with preamble and SFD"),
+        new(242, "IPOIB", "RFC 4391 IP-over-Infiniband"),
+        new(243, "MPEG_2_TS", "MPEG-2 transport stream"),
+        new(244, "NG40", "ng40 protocol tester Iub/Iur"),
+        new(245, "NFC_LLCP", "NFC LLCP PDUs with pseudo-header"),
+        new(246, "PFSYNC", "Packet filter state syncing"),
+        new(247, "INFINIBAND", "InfiniBand"),
+        new(248, "SCTP", "SCTP"),
+        new(249, "USBPCAP", "USB with USBPcap header"),
+        new(250, "RTAC_SERIAL", "Schweitzer Engineering Laboratories RTAC packets"),
+        new(251, "BLUETOOTH_LE_LL", "Bluetooth Low Energy air interface"),
+        new(253, "NETLINK", "Linux netlink"),
+        new(254, "BLUETOOTH_LINUX_MONITOR", "Bluetooth Linux Monitor"),
+        new(255, "BLUETOOTH_BREDR_BB", "Bluetooth Basic Rate/Enhanced Data Rate baseband packets"),
+        new(256, "BLUETOOTH_LE_LL_WITH_PHDR", "Bluetooth Low Energy air interface with pseudo-header"),
+        new(257, "PROFIBUS_DL", "PROFIBUS data link layer"),
+        new(258, "PKTAP", "Apple DLT_PKTAP"),
+        new(259, "EPON", "Ethernet with 802.3 Clause 65 EPON preamble"),
+        new(260, "IPMI_HPM_2", "IPMI trace packets"),
+        new(261, "ZWAVE_R1_R2", "Z-Wave RF profile R1 and R2 packets"),
+        new(262, "ZWAVE_R3", "Z-Wave RF profile R3 packets"),
+        new(263, "WATTSTOPPER_DLM", "WattStopper Digital Lighting Management (DLM) and Legrand Nitoo Open protocol"),
+        new(264, "ISO_14443", "ISO 14443 messages"),
+        new(265, "RDS", "IEC 62106 Radio Data System groups"),
+        new(266, "USB_DARWIN", "USB with Darwin header"),
+        new(267, "OPENFLOW", "OpenBSD DLT_OPENFLOW"),
+        new(268, "SDLC", "IBM SDLC frames"),
+        new(269, "TI_LLN_SNIFFER", "TI LLN sniffer frames"),
+        new(271, "VSOCK", "Linux vsock"),
+        new(272, "NORDIC_BLE", "Nordic Semiconductor Bluetooth LE sniffer frames"),
+        new(273, "DOCSIS31_XRA31", "Excentis XRA-31 DOCSIS 3.1 RF sniffer frames"),
+        new(274, "ETHERNET_MPACKET", "802.3br mPackets"),
+        new(275, "DISPLAYPORT_AUX", "DisplayPort AUX channel monitoring data"),
+        new(276, "LINUX_SLL2", "Linux cooked v2"),
+        new(278, "OPENVIZSLA", "OpenVizsla USB"),
+        new(279, "EBHSCR", "Elektrobit High Speed Capture and Replay (EBHSCR)"),
+        new(280, "VPP_DISPATCH", "VPP graph dispatch tracer"),
+        new(281, "DSA_TAG_BRCM", "Broadcom tag"),
+        new(282, "DSA_TAG_BRCM_PREPEND", "Broadcom tag (prepended)"),
+        new(283, "IEEE802_15_4_TAP", "IEEE 802.15.4 with pseudo-header"),
+        new(284, "DSA_TAG_DSA", "Marvell DSA"),
+        new(285, "DSA_TAG_EDSA", "Marvell EDSA"),
+        new(286, "ELEE", "ELEE lawful intercept packets"),
+        new(287, "Z_WAVE_SERIAL", "Z-Wave serial frames between host and chip"),
+        new(288, "USB_2_0", "USB 2.0/1.1/1.0 as transmitted over the cable"),
+        new(289, "ATSC_ALP", "ATSC Link-Layer Protocol packets"),
+    ];
+
+    public static string? Name(int value)
+    {
+        foreach (var e in Entries)
+            if (e.Value == value) return e.Name;
+        return null;
+    }
+
+    public static string? Description(int value)
+    {
+        foreach (var e in Entries)
+            if (e.Value == value) return e.Description;
+        return null;
+    }
+
+    /// <summary>The value for a name, ASCII case ignored as libpcap's pcap_strcasecmp does; -1 if unknown.</summary>
+    public static int Value(string name)
+    {
+        foreach (var e in Entries)
+            if (System.Text.Ascii.EqualsIgnoreCase(e.Name, name)) return e.Value;
+        return -1;
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Runtime.InteropServices;
+using Pcap.Engine.Bpf;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Native.Abi;
+
+/// <summary>bpf_filter, bpf_validate (undocumented but exported by libpcap) and pcap_offline_filter(3PCAP).</summary>
+static unsafe class BpfFilter
+{
+    [UnmanagedCallersOnly(EntryPoint = "bpf_filter")]
+    public static uint Filter(Instruction* pc, byte* packet, uint wireLength, uint capturedLength)
+    {
+        try
+        {
+            return Machine.Filter(pc, packet, wireLength, capturedLength);
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "bpf_validate")]
+    public static int Validate(Instruction* f, int length)
+    {
+        try
+        {
+            return Validator.IsValid(f, length) ? 1 : 0;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Non-zero (the snap length) if the packet passes; 0 if it fails or there is no program.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "pcap_offline_filter")]
+    public static int OfflineFilter(BpfProgram* program, PacketHeader* header, byte* packet)
+    {
+        try
+        {
+            if (program == null || header == null || program->Instructions == null) return 0;
+            return (int)Machine.Filter(program->Instructions, program->Length, packet, header->Len, header->CapLen);
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+}

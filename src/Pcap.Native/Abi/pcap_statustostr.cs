@@ -1,0 +1,32 @@
+using System;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Native.Abi;
+
+/// <summary>pcap_statustostr(3PCAP) and pcap_strerror(3PCAP).</summary>
+static unsafe class StatusToStr
+{
+    // libpcap's buffers for unknown codes and errno texts are thread-local statics.
+    const int UnknownSize = 26, ErrnoSize = Boundary.ErrbufSize;
+    [ThreadStatic] static nint unknownBuffer;
+    [ThreadStatic] static nint errnoBuffer;
+
+    [UnmanagedCallersOnly(EntryPoint = "pcap_statustostr")]
+    public static byte* PcapStatustostr(int status)
+    {
+        string? text = StatusText.Of(status);
+        if (text != null) return NativeText.Of(text);
+        if (unknownBuffer == 0) unknownBuffer = (nint)NativeMemory.AllocZeroed(UnknownSize);
+        HandleBlock.WriteText((byte*)unknownBuffer, UnknownSize, "Unknown error: " + status.ToString(CultureInfo.InvariantCulture));
+        return (byte*)unknownBuffer;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "pcap_strerror")]
+    public static byte* PcapStrerror(int errnum)
+    {
+        if (errnoBuffer == 0) errnoBuffer = (nint)NativeMemory.AllocZeroed(ErrnoSize);
+        return ErrnoText.Of(errnum, (byte*)errnoBuffer, ErrnoSize);
+    }
+}
