@@ -1,0 +1,35 @@
+using System;
+using System.Runtime.InteropServices;
+using Pcap.Engine.Capture;
+using Pcap.Engine.Handles;
+
+namespace Pcap.Native.Abi;
+
+/// <summary>pcap_get_selectable_fd(3PCAP) and pcap_get_required_select_timeout.</summary>
+static class SelectableFd
+{
+    [UnmanagedCallersOnly(EntryPoint = "pcap_get_selectable_fd")]
+    public static int PcapGetSelectableFd(IntPtr p)
+    {
+        try
+        {
+            var handle = Handle.FromPcap(p);
+            // A pcap_open_dead handle is zero-filled in libpcap, so it answers 0.
+            return LiveAbi.IsDead(handle) ? 0 : handle.SelectableFd;
+        }
+        catch (Exception e) { return Boundary.Fail(p, e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "pcap_get_required_select_timeout")]
+    public static IntPtr PcapGetRequiredSelectTimeout(IntPtr p)
+    {
+        try
+        {
+            return Handle.FromPcap(p) is LiveHandle live ? live.RequiredSelectTimeout : IntPtr.Zero;
+        }
+        catch (Exception)
+        {
+            return IntPtr.Zero;
+        }
+    }
+}
