@@ -13,7 +13,6 @@ namespace Pcap.Engine.Capture.Netmap;
 /// </summary>
 public sealed unsafe class NetmapHandle(string device, string portName) : LiveHandle(device)
 {
-    const int MaximumSnapLength = 262144; // libpcap's MAXIMUM_SNAPLEN
     const int DltEn10Mb = 1;
     const int PacketMreqSize = 16; // struct packet_mreq
     const ushort PACKET_MR_PROMISC = 1;
@@ -31,6 +30,9 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
     public string PortName => portName;
 
     public override int SelectableFd => fd;
+
+    /// <summary>Microseconds from ring->ts, and nanoseconds made from them (netmap has no finer stamps).</summary>
+    public override TimestampPrecision[] Precisions => [TimestampPrecision.Micro, TimestampPrecision.Nano];
 
     public override int Activate()
     {
@@ -263,6 +265,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         if (receiver == null || direction < NetmapReceiver.DirectionInOut || direction > NetmapReceiver.DirectionOut)
             return Fail("Setting direction to an invalid value is not supported");
         receiver.Direction = direction;
+        Direction = direction;
         return 0;
     }
 

@@ -43,7 +43,7 @@ public sealed unsafe class NetmapReceiver : IDisposable
 
     public int RingCount => rings.Length;
     public bool Transparent { get; }
-    public int SnapLength { get; set; } = 262144; // MAXIMUM_SNAPLEN until the handle sets it
+    public int SnapLength { get; set; } = LiveHandle.MaximumSnapLength;
     public int Direction { get; set; }
     public TimestampPrecision Precision { get; set; }
 
