@@ -43,6 +43,9 @@ public abstract class LiveHandle(string device) : Handle
 
     public void MarkActivated() => Activated = true;
 
+    /// <summary>An fd that poll/select report readable when a read would not block, or -1.</summary>
+    public virtual int SelectableFd => -1;
+
     /// <summary>pcap_can_set_rfmon: 1 if monitor mode can be set, 0 if not, or an error code with the text set.</summary>
     public virtual int CanSetRfmon() => 0;
 

@@ -5,6 +5,9 @@ namespace Pcap.Engine.Handles;
 // The link-type side of a handle: pcap_datalink_ext, pcap_list_datalinks and pcap_set_datalink.
 public abstract partial class Handle
 {
+    /// <summary>libpcap's linktype_ext (pcap_datalink_ext): the FCS-length bits of a savefile's link-type field.</summary>
+    public int LinkTypeExt { get; set; }
+
     /// <summary>The DLTs the device offers (libpcap's dlt_list), or null when it offers only <see cref="LinkType"/>.</summary>
     public virtual int[]? DataLinks => null;
 

@@ -33,15 +33,6 @@ public abstract unsafe partial class Handle : IDisposable
     public TimestampPrecision Precision { get; set; }
     public bool Activated { get; protected set; }
 
-    /// <summary>pcap_list_datalinks' list, or null when the handle has just <see cref="LinkType"/>.</summary>
-    public virtual int[]? DataLinks => null;
-
-    /// <summary>pcap_set_datalink's module part, called with a type from <see cref="DataLinks"/>.</summary>
-    public virtual void SetDataLink(int linkType) => LinkType = linkType;
-
-    /// <summary>pcap_get_selectable_fd: an fd poll/select report readable when a read would not block, or -1.</summary>
-    public virtual int SelectableFd => -1;
-
     /// <summary>True for savefiles: pcap_loop ends at end of file instead of reading again.</summary>
     public virtual bool IsSavefile => false;
 

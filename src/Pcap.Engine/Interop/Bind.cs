@@ -4,6 +4,6 @@ namespace Pcap.Engine.Interop;
 
 internal static unsafe partial class Libc
 {
-    [LibraryImport(Libraries.Libc, EntryPoint = "bind", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
     internal static partial int Bind(int fd, void* address, uint length);
 }

@@ -4,6 +4,6 @@ namespace Pcap.Engine.Interop;
 
 internal static partial class Libc
 {
-    [LibraryImport(Libraries.Libc, EntryPoint = "close", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 }

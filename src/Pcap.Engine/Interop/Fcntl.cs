@@ -6,6 +6,6 @@ internal static partial class Libc
 {
     internal const int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
 
-    [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     internal static partial int Fcntl(int fd, int command, int argument);
 }

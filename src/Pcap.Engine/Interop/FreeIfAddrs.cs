@@ -4,6 +4,6 @@ namespace Pcap.Engine.Interop;
 
 internal static unsafe partial class Libc
 {
-    [LibraryImport(Libraries.Libc, EntryPoint = "freeifaddrs")]
+    [LibraryImport("libc", EntryPoint = "freeifaddrs")]
     internal static partial void FreeIfAddrs(IfAddrs* list);
 }

@@ -17,6 +17,6 @@ internal static unsafe partial class Libc
         public void* Data;
     }
 
-    [LibraryImport(Libraries.Libc, EntryPoint = "getifaddrs", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "getifaddrs", SetLastError = true)]
     internal static partial int GetIfAddrs(IfAddrs** list);
 }

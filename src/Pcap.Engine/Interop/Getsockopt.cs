@@ -4,6 +4,6 @@ namespace Pcap.Engine.Interop;
 
 internal static unsafe partial class Libc
 {
-    [LibraryImport(Libraries.Libc, EntryPoint = "getsockopt", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
     internal static partial int GetSockOpt(int fd, int level, int name, void* value, uint* length);
 }

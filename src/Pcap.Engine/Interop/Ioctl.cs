@@ -8,6 +8,6 @@ internal static unsafe partial class Libc
         SIOCGIFINDEX = 0x8933, SIOCETHTOOL = 0x8946;
     internal const int IFNAMSIZ = 16, IfReqSize = 40;
 
-    [LibraryImport(Libraries.Libc, EntryPoint = "ioctl", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int Ioctl(int fd, nuint request, void* argument);
 }

@@ -4,6 +4,6 @@ namespace Pcap.Engine.Interop;
 
 internal static unsafe partial class Libc
 {
-    [LibraryImport(Libraries.Libc, EntryPoint = "munmap", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
     internal static partial int Munmap(void* address, nuint length);
 }

@@ -14,6 +14,6 @@ internal static unsafe partial class Libc
         public short Revents;
     }
 
-    [LibraryImport(Libraries.Libc, EntryPoint = "poll", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     internal static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 }

@@ -4,6 +4,6 @@ namespace Pcap.Engine.Interop;
 
 internal static unsafe partial class Libc
 {
-    [LibraryImport(Libraries.Libc, EntryPoint = "send", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     internal static partial nint Send(int fd, void* buffer, nuint length, int flags);
 }

@@ -9,6 +9,6 @@ internal static unsafe partial class Libc
     internal const int PACKET_ADD_MEMBERSHIP = 1, PACKET_RX_RING = 5, PACKET_STATISTICS = 6, PACKET_AUXDATA = 8,
         PACKET_VERSION = 10, PACKET_HDRLEN = 11, PACKET_RESERVE = 12, PACKET_TIMESTAMP = 17;
 
-    [LibraryImport(Libraries.Libc, EntryPoint = "setsockopt", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     internal static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
 }

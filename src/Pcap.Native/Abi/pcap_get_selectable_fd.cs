@@ -2,6 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Capture;
 using Pcap.Engine.Handles;
+using Pcap.Engine.Savefiles;
 
 namespace Pcap.Native.Abi;
 
@@ -13,9 +14,13 @@ static class SelectableFd
     {
         try
         {
-            var handle = Handle.FromPcap(p);
-            // A pcap_open_dead handle is zero-filled in libpcap, so it answers 0.
-            return LiveAbi.IsDead(handle) ? 0 : handle.SelectableFd;
+            // libpcap: a savefile's stdio descriptor; a pcap_open_dead handle is zero-filled, so 0.
+            return Handle.FromPcap(p) switch
+            {
+                LiveHandle live => live.SelectableFd,
+                SavefileHandle savefile => Engine.Interop.FileDescriptor.Of(savefile.File),
+                _ => 0,
+            };
         }
         catch (Exception e) { return Boundary.Fail(p, e); }
     }

@@ -217,7 +217,7 @@ public sealed unsafe partial class PacketSocketHandle
                 if ((fds[1].Revents & Libc.POLLIN) != 0)
                 {
                     ulong value;
-                    Libc.Read(Block->WakeFd, &value, 8);
+                    Unistd.Read(Block->WakeFd, &value, 8);
                     if (TakeBreak()) return PcapError.Break;
                 }
             }

@@ -242,10 +242,11 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         _ => -1,
     };
 
-    public override void SetDataLink(int linkType)
+    protected override int ChangeDataLink(int dlt)
     {
-        LinkType = linkType;
+        LinkType = dlt;
         SetVlanOffset();
+        return 0;
     }
 
     /// <summary>libpcap's iface_bind: the protocol is set only now, after the ring exists.</summary>

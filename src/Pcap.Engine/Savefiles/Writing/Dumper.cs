@@ -27,7 +27,7 @@ public static unsafe class Dumper
         if (path == null)
             throw new PcapException("A null pointer was supplied as the file name");
         if (IsStandardOutput(path))
-            return Start(handle, linkType, Libc.Stdout, "standard output");
+            return Start(handle, linkType, Stdio.Stdout, "standard output");
         IntPtr stream = Stdio.Fopen(path, WriteMode);
         if (stream == IntPtr.Zero)
             throw Errno(name);
@@ -57,7 +57,7 @@ public static unsafe class Dumper
         if (path == null)
             throw new PcapException("A null pointer was supplied as the file name");
         if (IsStandardOutput(path))
-            return Start(handle, linkType, Libc.Stdout, "standard output");
+            return Start(handle, linkType, Stdio.Stdout, "standard output");
 
         IntPtr stream = Stdio.Fopen(path, AppendMode);
         if (stream == IntPtr.Zero)
@@ -122,7 +122,7 @@ public static unsafe class Dumper
         if (SavefileHeader.For(handle, linkType).WriteTo(stream))
             return stream;
         var error = Errno($"Can't write to {name}");
-        if (stream != Libc.Stdout)
+        if (stream != Stdio.Stdout)
             Stdio.Fclose(stream);
         throw error;
     }
