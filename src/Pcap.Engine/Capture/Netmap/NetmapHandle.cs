@@ -187,7 +187,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
             if (r > 0 && (fds[1].Revents & Libc.POLLIN) != 0)
             {
                 ulong count;
-                Libc.Read(wakeFd, &count, sizeof(ulong));
+                Unistd.Read(wakeFd, &count, sizeof(ulong));
             }
             if (TakeBreak()) return PcapError.Break;
             if (r > 0 && (fds[0].Revents & (Libc.POLLERR | Libc.POLLNVAL)) != 0)
