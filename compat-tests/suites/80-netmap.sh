@@ -17,7 +17,7 @@ SW=valet$$
 skip_all() {
 	for t in emulation-check tcpdump-matches-system-libpcap count-with-filter inject-reaches-peer timeouts \
 		breakloop filtered-counts inject-full-ring vale-two-processes transparent-mode transparent-direction \
-		findalldevs env-mapping promisc; do
+		findalldevs env-mapping promisc nano-precision dumpcap; do
 		echo "SKIP netmap-$t: $1"
 	done
 	rm -rf "$W"
@@ -107,12 +107,12 @@ else
 	$(send_b 10 60)
 	wait $p
 	rc=$?
-	seqs=$(grep -A1 '^0x0000' "$W/c3.txt" | grep '^[[:space:]]*0x0000' | awk '{print $8}' | tr '\n' ' ')
-	n=$(grep -c '^0x0000\|ethertype\|^[0-9a-f]' "$W/c3.txt")
-	if [ $rc = 0 ] && grep -q "^3 packets captured" "$W/c3.err" && ! grep -q WARNING "$W/c3.err"; then
+	# The first hex line of each frame starts with its sequence number (bytes 14-15).
+	seqs=$(awk '$1 == "0x0000:" {print $2}' "$W/c3.txt" | tr '\n' ' ')
+	if [ $rc = 0 ] && [ "$seqs" = "0000 0002 0004 " ] && grep -q "^3 packets captured" "$W/c3.err" && ! grep -q WARNING "$W/c3.err"; then
 		echo "PASS netmap-count-with-filter"
 	else
-		echo "FAIL netmap-count-with-filter: rc $rc, $(tail -3 "$W/c3.err" | tr '\n' ' ') $seqs $n"
+		echo "FAIL netmap-count-with-filter: rc $rc, sequence numbers $seqs, $(tail -3 "$W/c3.err" | tr '\n' ' ')"
 	fi
 fi
 
@@ -228,4 +228,35 @@ if grep -q "^$VA rx=2 " "$W/emu-stats" 2>/dev/null && [ "$(grep -c 88b5 "$W/map.
 	echo "PASS netmap-env-mapping"
 else
 	echo "FAIL netmap-env-mapping: $(cat "$W/emu-stats" 2>/dev/null) $(head -c 200 "$W/map.err")"
+fi
+
+# Nanosecond precision is offered: the stamps are netmap's microseconds times 1000.
+ours_a timeout 20 tcpdump -i "netmap:$VA" -nn -c 2 --time-stamp-precision=nano >"$W/nano.txt" 2>"$W/nano.err" &
+p=$!
+listening "$W/nano.err"
+$(send_b 2 60)
+wait $p
+if [ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}000 ' "$W/nano.txt")" = 2 ]; then
+	echo "PASS netmap-nano-precision"
+else
+	echo "FAIL netmap-nano-precision: $(head -c 300 "$W/nano.err") $(head -2 "$W/nano.txt")"
+fi
+
+# dumpcap (Wireshark's capture engine) on an ordinary name that PCAP_NETMAP=1 maps to netmap:NAME*.
+if command -v dumpcap >/dev/null; then
+	fresh_stats
+	ours_a env PCAP_NETMAP=1 NETMAP_EMU_STATS="$W/emu-stats" timeout 20 dumpcap -q -i "$VA" -c 3 -w "$W/d.pcapng" >"$W/d.err" 2>&1 &
+	p=$!
+	i=0
+	while [ $i -lt 100 ] && ! [ -s "$W/d.pcapng" ]; do sleep 0.1; i=$((i + 1)); done
+	sleep 0.5
+	$(send_b 3 60)
+	wait $p
+	if grep -q "^$VA rx=" "$W/emu-stats" && [ "$(tcpdump -r "$W/d.pcapng" -nn 2>/dev/null | grep -c 88b5)" = 3 ]; then
+		echo "PASS netmap-dumpcap"
+	else
+		echo "FAIL netmap-dumpcap: $(cat "$W/emu-stats") $(head -c 300 "$W/d.err")"
+	fi
+else
+	echo "SKIP netmap-dumpcap: dumpcap not installed (Debian package tshark)"
 fi
