@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <unistd.h>
 #include "netmap-abi.h"
 
@@ -128,6 +129,16 @@ int main(void)
 	pfd.revents = 0;
 	r = poll(&pfd, 1, 0);
 	check("poll-empty-times-out", r == 0, "empty ring reported readable");
+
+	send_frame(&x, 60, 0xef);
+	fd_set rd;
+	FD_ZERO(&rd);
+	FD_SET(y.fd, &rd);
+	struct timeval tv = { 2, 0 };
+	r = select(y.fd + 1, &rd, NULL, NULL, &tv);
+	check("select-readable", r == 1 && FD_ISSET(y.fd, &rd) && rx->cur != rx->tail, "select did not report the frame");
+	rx->head = rx->cur = rx->tail;
+	poll(&pfd, 1, 0); /* hands the slots back */
 
 	rx->head = rx->tail + 5 >= rx->num_slots ? 0 : rx->tail + 5;
 	r = poll(&pfd, 1, 0);

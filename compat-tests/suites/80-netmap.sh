@@ -17,7 +17,7 @@ SW=valet$$
 skip_all() {
 	for t in emulation-check tcpdump-matches-system-libpcap count-with-filter inject-reaches-peer timeouts \
 		breakloop filtered-counts inject-full-ring vale-two-processes transparent-mode transparent-direction \
-		findalldevs env-mapping promisc nano-precision dumpcap; do
+		findalldevs env-mapping promisc nano-precision dumpcap no-such-port; do
 		echo "SKIP netmap-$t: $1"
 	done
 	rm -rf "$W"
@@ -259,4 +259,13 @@ if command -v dumpcap >/dev/null; then
 	fi
 else
 	echo "SKIP netmap-dumpcap: dumpcap not installed (Debian package tshark)"
+fi
+
+# A port that does not exist: libpcap's "No such device" status, the module's reason after it.
+ours_a timeout 20 tcpdump -i netmap:nmnone$$ -c 1 >/dev/null 2>"$W/none.err"
+rc=$?
+if [ $rc != 0 ] && grep -q "No such device exists" "$W/none.err" && grep -q "(netmap: no such port nmnone$$)" "$W/none.err"; then
+	echo "PASS netmap-no-such-port"
+else
+	echo "FAIL netmap-no-such-port: rc $rc, $(head -c 300 "$W/none.err")"
 fi
