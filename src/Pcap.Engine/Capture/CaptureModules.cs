@@ -36,6 +36,12 @@ public static class CaptureModules
         All[^1].FindAllDevices(devices);
         for (int i = 0; i < All.Count - 1; i++)
             All[i].FindAllDevices(devices);
+        return Order(devices);
+    }
+
+    /// <summary>libpcap's add_dev order: by figure of merit, devices of equal merit as they came.</summary>
+    internal static List<Device> Order(List<Device> devices)
+    {
         var ordered = new List<Device>(devices.Count);
         foreach (var device in devices)
         {

@@ -74,7 +74,7 @@ public sealed unsafe partial class PacketSocketHandle
     /// out (BPF_SPECIAL_VLAN_HANDLING); our compiler tests the tag in the frame, so such a program
     /// runs here, in user space, on the frame with its tag put back, which gives libpcap's verdicts.
     /// </summary>
-    static bool TestsVlanTpid(Program program)
+    internal static bool TestsVlanTpid(Program program)
     {
         for (int i = 0; i < program.Length; i++)
         {
@@ -104,15 +104,16 @@ public sealed unsafe partial class PacketSocketHandle
             int cls = insn.Code & 0x07, mode = insn.Code & 0xe0;
             if (cls is not (0x00 or 0x01)) continue;                 // BPF_LD, BPF_LDX
             if (mode is not (0x20 or 0x40 or 0xa0)) continue;         // BPF_ABS, BPF_IND, BPF_MSH
-            if (!FixOffset(ref insn)) return null;
+            if (!FixOffset(ref insn, LinkType)) return null;
         }
         return copy;
     }
 
-    bool FixOffset(ref Instruction insn)
+    /// <summary>libpcap's fix_offset: false when the load reads a header field the kernel has no ancillary load for.</summary>
+    internal static bool FixOffset(ref Instruction insn, int linkType)
     {
         if (insn.K >= unchecked((uint)SkfAdOff)) return true; // already an ancillary load
-        if (LinkType == DltLinuxSll2)
+        if (linkType == DltLinuxSll2)
         {
             if (insn.K >= Tpacket.Sll2HeaderLength) insn.K -= Tpacket.Sll2HeaderLength;
             else if (insn.K == 0) insn.K = unchecked((uint)(SkfAdOff + SkfAdProtocol));
