@@ -223,6 +223,19 @@ in_peer tcpdump -D >"$tmp/Dp.sys" 2>&1
 in_peer "$ours" tcpdump -D >"$tmp/Dp.ours" 2>&1
 if cmp -s "$tmp/Dp.sys" "$tmp/Dp.ours"; then pass "tcpdump-D-with-vlan"; else fail tcpdump-D-with-vlan "$(diff "$tmp/Dp.sys" "$tmp/Dp.ours" | head -4 | tr '\n' ' ')"; fi
 
+# Link types and time-stamp types offered, and a time-stamp type the device lacks.
+for args in "-L -i pcl0" "-L -i any" "-J -i pcl0" "-J -i any" "-j adapter -i pcl0 -c 1 -w /dev/null" "-i any -y EN10MB -c 1"; do
+	label=$(echo "$args" | tr -d ' /' | cut -c1-24)
+	in_cap timeout 5 tcpdump $args </dev/null >"$tmp/o.sys" 2>&1 &
+	p1=$!
+	in_cap timeout 5 "$ours" tcpdump $args </dev/null >"$tmp/o.ours" 2>&1 &
+	p2=$!
+	sleep 0.5
+	send pcl1 2
+	wait $p1 $p2
+	if cmp -s "$tmp/o.sys" "$tmp/o.ours"; then pass "tcpdump$label ($(head -1 "$tmp/o.ours"))"; else fail "tcpdump$label" "$(diff "$tmp/o.sys" "$tmp/o.ours" | head -3 | tr '\n' ' ')"; fi
+done
+
 # Errors: an unprivileged user, a missing device, a device that is down.
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 for dev in pcl0 any; do
