@@ -52,6 +52,31 @@ for round in 1 2; do
 	}'
 done
 
+# The library alone: pcap_loop with a callback that only counts (getrusage CPU per packet).
+echo "pcap_loop with a counting callback: $FRAMES frames of 64 bytes at full rate"
+loop() {
+	if [ "$1" = ours ]; then run="$root/build/bin/pcap-run"; else run=""; fi
+	bg_cap $run "$root/build/bench/live-loop-cpu" pcl0 >"$tmp/loop.out" 2>"$tmp/loop.err" &
+	pid=$!
+	i=0
+	until grep -q "listening" "$tmp/loop.err"; do i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done
+	in_peer "$root/build/test/live-sender" pcl1 "$FRAMES" 64 64 >/dev/null
+	sleep 1.5
+	kill -INT $pid
+	wait $pid
+	cat "$tmp/loop.out"
+}
+for round in 1 2; do
+	set -- $(loop sys)
+	s_cpu=$1 s_cap=$2 s_drop=$3
+	set -- $(loop ours)
+	o_cpu=$1 o_cap=$2 o_drop=$3
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v r="$round" 'BEGIN {
+		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
+		printf "           delivered       libpcap %8d    ours %8d;  dropped libpcap %d  ours %d\n", scap, ocap, sd, od
+	}'
+done
+
 echo "pcap_inject: $INJECT frames of 64 bytes"
 s=$(in_cap "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
 o=$(in_cap "$root/build/bin/pcap-run" "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
