@@ -22,6 +22,19 @@ public sealed unsafe partial class PacketSocketHandle
     int loopbackIndex = -1;
     bool netdown;         // ENETDOWN seen: the device went down or away
 
+    // libpcap's netdown_timeout: while the device is down, event loops must call back every 1 ms.
+    static readonly long* NetdownTimeout = NewTimeval(0, 1000);
+
+    static long* NewTimeval(long sec, long usec)
+    {
+        var tv = (long*)NativeMemory.Alloc(2, sizeof(long));
+        tv[0] = sec;
+        tv[1] = usec;
+        return tv;
+    }
+
+    public override System.IntPtr RequiredSelectTimeout => netdown ? (System.IntPtr)NetdownTimeout : System.IntPtr.Zero;
+
     void SetPollTimeout()
     {
         // V3: the kernel's block timer does the timeout, so poll blocks; V2: poll times out itself.
