@@ -21,7 +21,7 @@ public static unsafe class Machine
 
     /// <summary><c>bpf_filter</c>: the program's length is not known, as in libpcap's API.</summary>
     public static uint Filter(Instruction* program, byte* packet, uint wireLength, uint capturedLength) =>
-        Filter(program, uint.MaxValue, packet, wireLength, capturedLength);
+        program == null ? uint.MaxValue : Run<RawForm>(program, (Instruction*)nuint.MaxValue, packet, wireLength, capturedLength);
 
     /// <summary>Runs <paramref name="length"/> instructions; a jump or fall-through past the end rejects.</summary>
     public static uint Filter(Instruction* program, uint length, byte* p, uint wirelen, uint buflen)
