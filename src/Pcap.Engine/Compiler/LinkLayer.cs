@@ -27,7 +27,7 @@ internal static class Dlt
 internal sealed partial class CodeGenerator
 {
     private int _linkType, _prevLinkType = -1;
-    private AbsOffset _offLinkHdr = new(), _offPrevLinkHdr = new(), _offLinkType = new(), _offLinkPl = new(), _offOuterLinkHdr = new();
+    private AbsOffset _offLinkHdr = new(), _offPrevLinkHdr = new(), _offLinkType = new(), _offLinkPl = new(), _offOuterLinkHdr = new(), _offOuterLinkPl = new();
     private uint _offNl, _offNlNoSnap;
     private bool _hasRadioHeader;
     private int _labelStackDepth, _vlanStackDepth;
@@ -84,6 +84,7 @@ internal sealed partial class CodeGenerator
                 throw new PcapException($"unknown data link type {dlt}");
         }
         _offOuterLinkHdr = _offLinkHdr;
+        _offOuterLinkPl = _offLinkPl;
         _outerLinkType = dlt;
     }
 
