@@ -133,6 +133,9 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
                 int p = Take().Proto;
                 return (ParseOther(p), Qual.Err);
             }
+            // bison decides between the readings of a protocol name by the token after it: one that
+            // cannot follow a term is a syntax error before any code is generated.
+            if (next is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); Take(); throw SyntaxError(); }
             int proto = Take().Proto;
             return (gen.ProtoAbbrev(proto), Qual.Err);
         }
