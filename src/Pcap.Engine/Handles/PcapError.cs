@@ -27,3 +27,4 @@ public sealed class PcapException(int code, string message) : System.Exception(m
     public int Code { get; } = code;
     public PcapException(string message) : this(PcapError.Error, message) { }
 }
+

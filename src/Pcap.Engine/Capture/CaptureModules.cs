@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+
+namespace Pcap.Engine.Capture;
+
+/// <summary>
+/// The capture modules in the order pcap_create asks them (libpcap's capture_source_types[]):
+/// the first that claims a name creates its handle. Linux comes last and claims every name.
+/// </summary>
+public static class CaptureModules
+{
+    public static readonly IReadOnlyList<CaptureModule> All =
+    [
+        new Linux.LinuxCaptureModule(),
+    ];
+
+    /// <summary>pcap_create's choice: the first module claiming <paramref name="device"/>.</summary>
+    public static CaptureModule For(string device)
+    {
+        foreach (var module in All)
+            if (module.Claims(device))
+                return module;
+        throw new Handles.PcapException($"{device}: no capture module claims this device");
+    }
+
+    /// <summary>
+    /// pcap_findalldevs' list: every module adds its devices, then the list is ordered as libpcap's
+    /// add_dev inserts them, by figure of merit, devices of equal merit in the order they came.
+    /// </summary>
+    public static List<Device> FindAllDevices()
+    {
+        var devices = new List<Device>();
+        foreach (var module in All)
+            module.FindAllDevices(devices);
+        var ordered = new List<Device>(devices.Count);
+        foreach (var device in devices)
+        {
+            uint merit = FigureOfMerit(device);
+            int at = ordered.FindIndex(d => merit < FigureOfMerit(d));
+            ordered.Insert(at < 0 ? ordered.Count : at, device);
+        }
+        return ordered;
+    }
+
+    /// <summary>libpcap's get_figure_of_merit: lower sorts first.</summary>
+    internal static uint FigureOfMerit(Device device)
+    {
+        const uint Loopback = 1, Up = 2, Running = 4, Wireless = 8, StatusMask = 0x30, Disconnected = 0x20;
+        uint n;
+        string name = device.Name;
+        if (name == "any")
+        {
+            n = 0x1FFFFFFF; // after every other non-loopback device
+        }
+        else
+        {
+            // A number ending the name is an instance number; +1 so "none" sorts before instance 0.
+            int i = name.Length;
+            while (i > 0 && char.IsAsciiDigit(name[i - 1])) i--;
+            n = i < name.Length && uint.TryParse(name.AsSpan(i), out uint instance) ? instance + 1 : 0;
+        }
+        uint flags = device.Flags;
+        if ((flags & Running) == 0) n |= 0x80000000;
+        if ((flags & Up) == 0) n |= 0x40000000;
+        if ((flags & Wireless) == 0 && (flags & StatusMask) == Disconnected) n |= 0x20000000;
+        if ((flags & Loopback) != 0) n |= 0x10000000;
+        return n;
+    }
+}

@@ -1,0 +1,13 @@
+using System.Collections.Generic;
+
+namespace Pcap.Engine.Capture.Linux;
+
+/// <summary>The AF_PACKET capture module: every name no other module claims, "any" included.</summary>
+public sealed class LinuxCaptureModule : CaptureModule
+{
+    public override bool Claims(string device) => true;
+
+    public override LiveHandle Create(string device) => new PacketSocketHandle(device);
+
+    public override void FindAllDevices(List<Device> devices) => LinuxDevices.Find(devices);
+}

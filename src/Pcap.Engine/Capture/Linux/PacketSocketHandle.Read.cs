@@ -1,0 +1,337 @@
+using System.Runtime.InteropServices;
+using System.Threading;
+using Pcap.Engine.Handles;
+using Pcap.Engine.Interop;
+
+namespace Pcap.Engine.Capture.Linux;
+
+/// <summary>
+/// Reading the ring: libpcap's pcap_read_linux_mmap_v3/_v2, pcap_wait_for_frames_mmap and
+/// pcap_handle_packet_mmap. Packets go to the sink straight from the ring.
+/// </summary>
+public sealed unsafe partial class PacketSocketHandle
+{
+    int timeout;          // the read timeout; stored negated (~timeout) in non-blocking mode
+    int pollTimeout;
+    int offset;           // current block (V3) or frame (V2)
+    byte* currentPacket;  // V3: next packet in the current block, null between blocks
+    int packetsLeft;
+    // The block (V3) or frame (V2) the last delivered packet came from goes back to the kernel at the
+    // next read, not at once: pcap_next_ex's pointer stays valid until then without a copy.
+    uint* pendingStatus;
+    int loopbackIndex = -1;
+    bool netdown;         // ENETDOWN seen: the device went down or away
+
+    void SetPollTimeout()
+    {
+        // V3: the kernel's block timer does the timeout, so poll blocks; V2: poll times out itself.
+        if (timeout == 0) pollTimeout = -1;
+        else if (timeout > 0) pollTimeout = tpVersion == Tpacket.V3 ? -1 : timeout;
+        else pollTimeout = 0;
+        if (loopbackIndex < 0)
+        {
+            var lo = new IfReq("lo");
+            if (lo.Ioctl(fd, Libc.SIOCGIFINDEX, out _) == 0) loopbackIndex = lo.Int;
+        }
+    }
+
+    static bool Owned(uint* status) => (Volatile.Read(ref *status) & Tpacket.StatusUser) != 0;
+
+    void Defer(uint* status)
+    {
+        if (pendingStatus != null) Volatile.Write(ref *pendingStatus, Tpacket.StatusKernel);
+        pendingStatus = status;
+    }
+
+    void ReleasePending()
+    {
+        if (pendingStatus == null) return;
+        Volatile.Write(ref *pendingStatus, Tpacket.StatusKernel);
+        pendingStatus = null;
+    }
+
+    uint* StatusOf(int index) => (uint*)(frames[index] + (tpVersion == Tpacket.V3 ? Tpacket.BlockStatus : Tpacket.V2Status));
+
+    protected override int Read(int maxPackets, IPacketSink sink)
+    {
+        if (ring == null)
+        {
+            Error = "This handle hasn't been activated yet";
+            return PcapError.NotActivated;
+        }
+        ReleasePending();
+        if (maxPackets <= 0) maxPackets = int.MaxValue;
+        return tpVersion == Tpacket.V3 ? ReadV3(maxPackets, sink) : ReadV2(maxPackets, sink);
+    }
+
+    int ReadV3(int maxPackets, IPacketSink sink)
+    {
+        int delivered = 0;
+        for (;;)
+        {
+            if (currentPacket == null && !Owned(StatusOf(offset)))
+            {
+                int wait = WaitForFrames();
+                if (wait != 0) return wait;
+            }
+            if (currentPacket == null && !Owned(StatusOf(offset)))
+            {
+                if (delivered == 0 && timeout == 0) continue; // block until a packet arrives
+                return delivered;
+            }
+
+            while (delivered < maxPackets)
+            {
+                byte* block = frames[offset];
+                if (currentPacket == null)
+                {
+                    if (!Owned(StatusOf(offset))) break;
+                    currentPacket = block + *(uint*)(block + Tpacket.BlockOffsetToFirst);
+                    packetsLeft = (int)*(uint*)(block + Tpacket.BlockNumPackets);
+                }
+                int toRead = packetsLeft < maxPackets - delivered ? packetsLeft : maxPackets - delivered;
+                while (toRead-- > 0 && Block->BreakLoop == 0)
+                {
+                    byte* h = currentPacket;
+                    uint status = *(uint*)(h + Tpacket.V3Status);
+                    ushort tci = (ushort)*(uint*)(h + Tpacket.V3VlanTci);
+                    int r = HandlePacket(sink, h, *(uint*)(h + Tpacket.V3Len), *(ushort*)(h + Tpacket.V3Mac),
+                        *(uint*)(h + Tpacket.V3Snaplen), *(uint*)(h + Tpacket.V3Sec), *(uint*)(h + Tpacket.V3Nsec),
+                        (status & Tpacket.StatusVlanValid) != 0 || tci != 0, tci,
+                        (status & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V3VlanTpid) : (ushort)0x8100);
+                    if (r == 1) delivered++;
+                    else if (r < 0)
+                    {
+                        currentPacket = null;
+                        return r;
+                    }
+                    currentPacket += *(uint*)(h + Tpacket.V3NextOffset);
+                    packetsLeft--;
+                }
+                if (packetsLeft <= 0)
+                {
+                    Defer(StatusOf(offset));
+                    CountFilteredBlock();
+                    if (++offset >= frameCount) offset = 0;
+                    currentPacket = null;
+                }
+                if (TakeBreak()) return PcapError.Break;
+            }
+            if (delivered == 0 && timeout == 0) continue;
+            return delivered;
+        }
+    }
+
+    int ReadV2(int maxPackets, IPacketSink sink)
+    {
+        if (!Owned(StatusOf(offset)))
+        {
+            int wait = WaitForFrames();
+            if (wait != 0) return wait;
+        }
+        int delivered = 0;
+        while (delivered < maxPackets)
+        {
+            uint* status = StatusOf(offset);
+            if (!Owned(status)) break;
+            byte* h = frames[offset];
+            uint st = *status;
+            ushort tci = *(ushort*)(h + Tpacket.V2VlanTci);
+            int r = HandlePacket(sink, h, *(uint*)(h + Tpacket.V2Len), *(ushort*)(h + Tpacket.V2Mac),
+                *(uint*)(h + Tpacket.V2Snaplen), *(uint*)(h + Tpacket.V2Sec), *(uint*)(h + Tpacket.V2Nsec),
+                (st & Tpacket.StatusVlanValid) != 0 || tci != 0, tci,
+                (st & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V2VlanTpid) : (ushort)0x8100);
+            if (r == 1) delivered++;
+            else if (r < 0) return r;
+            Defer(status);
+            CountFilteredBlock();
+            if (++offset >= frameCount) offset = 0;
+            if (TakeBreak()) return PcapError.Break;
+        }
+        return delivered;
+    }
+
+    /// <summary>
+    /// libpcap's pcap_wait_for_frames_mmap: poll the socket and the breakloop eventfd until packets
+    /// are there, a break, an error, or (non-blocking) one empty poll.
+    /// </summary>
+    int WaitForFrames()
+    {
+        // A block still held would make poll report the socket readable at once.
+        ReleasePending();
+        var fds = stackalloc Libc.PollFd[2];
+        fds[0].Fd = fd;
+        fds[0].Events = Libc.POLLIN;
+        fds[1].Fd = Block->WakeFd;
+        fds[1].Events = Libc.POLLIN;
+        for (;;)
+        {
+            fds[0].Revents = fds[1].Revents = 0;
+            int ret = Libc.Poll(fds, 2, netdown && pollTimeout != 0 ? 1 : pollTimeout);
+            if (ret < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR)
+                {
+                    Error = Libc.ErrnoMessage("can't poll on packet socket", errno);
+                    return PcapError.Error;
+                }
+                if (TakeBreak()) return PcapError.Break;
+            }
+            else if (ret > 0)
+            {
+                short revents = fds[0].Revents;
+                if (revents == Libc.POLLIN) break;
+                if (revents != 0)
+                {
+                    if ((revents & Libc.POLLNVAL) != 0)
+                    {
+                        Error = "Invalid polling request on packet socket";
+                        return PcapError.Error;
+                    }
+                    if ((revents & (Libc.POLLHUP | Libc.POLLRDHUP)) != 0)
+                    {
+                        Error = "Hangup on packet socket";
+                        return PcapError.Error;
+                    }
+                    if ((revents & Libc.POLLERR) != 0)
+                    {
+                        int err = 0;
+                        uint length = 4;
+                        if (Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_ERROR, &err, &length) < 0)
+                            err = Marshal.GetLastPInvokeError();
+                        if (err == ENETDOWN)
+                        {
+                            // Down, or gone: poll briefly until the device is back or known to be gone.
+                            netdown = true;
+                        }
+                        else
+                        {
+                            Error = err == 0
+                            ? "Error condition on packet socket: Reported error was 0"
+                                : Libc.ErrnoMessage("Error condition on packet socket", err);
+                            return PcapError.Error;
+                        }
+                    }
+                }
+                if ((fds[1].Revents & Libc.POLLIN) != 0)
+                {
+                    ulong value;
+                    Unistd.Read(Block->WakeFd, &value, 8);
+                    if (TakeBreak()) return PcapError.Break;
+                }
+            }
+            if (netdown)
+            {
+                var ifr = new IfReq(Device);
+                if (ifr.Ioctl(fd, Libc.SIOCGIFFLAGS, out int errno) < 0)
+                {
+                    Error = errno is ENODEV or 6 /* ENXIO */
+                        ? "The interface disappeared"
+                        : Libc.ErrnoMessage($"{Device}: Can't get flags", errno);
+                    return PcapError.Error;
+                }
+                if ((ifr.Flags & 1 /* IFF_UP */) != 0) netdown = false;
+            }
+            if (pollTimeout == 0) break;
+        }
+        return 0;
+    }
+
+    /// <summary>One frame of the ring to the sink (libpcap's pcap_handle_packet_mmap): 1 delivered, 0 dropped, -1 error.</summary>
+    int HandlePacket(IPacketSink sink, byte* frame, uint length, uint mac, uint snaplen, uint sec, uint nsec,
+        bool vlanValid, ushort tci, ushort tpid)
+    {
+        if (mac + snaplen > frameLength)
+        {
+            Error = $"corrupted frame on kernel ring mac offset {mac} + caplen {snaplen} > frame len {frameLength}";
+            return PcapError.Error;
+        }
+        byte* bp = frame + mac;
+        byte* sll = frame + Tpacket.Align(tpHeaderLength);
+        uint filterLength = snaplen;
+        uint headerLength = 0;
+        if (cooked)
+        {
+            headerLength = LinkType == DltLinuxSll2 ? (uint)Tpacket.Sll2HeaderLength : Tpacket.SllHeaderLength;
+            bp -= headerLength;
+            if (bp < sll + Tpacket.SockaddrLlLength)
+            {
+                Error = "cooked-mode frame doesn't have room for sll header";
+                return PcapError.Error;
+            }
+            BuildCookedHeader(bp, sll);
+            filterLength += headerLength;
+        }
+
+        if (filterInUserland && Filter is { } program && program.Run(bp, length, filterLength) == 0)
+            return 0;
+
+        if (sll[Tpacket.SllPkttype] == Tpacket.PacketOutgoing)
+        {
+            // Outgoing on loopback comes back as incoming: count it once.
+            if (*(int*)(sll + Tpacket.SllIfindex) == loopbackIndex || Direction == 1) return 0;
+        }
+        else if (Direction == 2)
+        {
+            return 0;
+        }
+
+        PacketHeader header;
+        header.TvSec = sec;
+        header.TvUsec = Precision == TimestampPrecision.Nano ? nsec : nsec / 1000;
+        header.CapLen = snaplen + headerLength;
+        header.Len = length + headerLength;
+
+        if (vlanValid && vlanOffset != -1 && snaplen >= (uint)vlanOffset)
+        {
+            // Put back the tag the kernel took out: move the addresses 4 bytes down, tag before the type.
+            bp -= Tpacket.VlanTagLength;
+            System.Buffer.MemoryCopy(bp + Tpacket.VlanTagLength, bp, vlanOffset, vlanOffset);
+            bp[vlanOffset] = (byte)(tpid >> 8);
+            bp[vlanOffset + 1] = (byte)tpid;
+            bp[vlanOffset + 2] = (byte)(tci >> 8);
+            bp[vlanOffset + 3] = (byte)tci;
+            header.CapLen += Tpacket.VlanTagLength;
+            header.Len += Tpacket.VlanTagLength;
+        }
+        if (header.CapLen > (uint)Snapshot) header.CapLen = (uint)Snapshot;
+        sink.Packet(&header, bp);
+        return 1;
+    }
+
+    /// <summary>DLT_LINUX_SLL or DLT_LINUX_SLL2 from the kernel's sockaddr_ll, in the ring's headroom.</summary>
+    void BuildCookedHeader(byte* bp, byte* sll)
+    {
+        ushort hatype = *(ushort*)(sll + Tpacket.SllHatype);
+        byte pkttype = sll[Tpacket.SllPkttype];
+        byte halen = sll[Tpacket.SllHalen];
+        ushort protocol = *(ushort*)(sll + Tpacket.SllProtocol); // already network order
+        if (LinkType == DltLinuxSll2)
+        {
+            *(ushort*)bp = protocol;
+            *(ushort*)(bp + 2) = 0;
+            uint index = (uint)*(int*)(sll + Tpacket.SllIfindex);
+            bp[4] = (byte)(index >> 24);
+            bp[5] = (byte)(index >> 16);
+            bp[6] = (byte)(index >> 8);
+            bp[7] = (byte)index;
+            bp[8] = (byte)(hatype >> 8);
+            bp[9] = (byte)hatype;
+            bp[10] = pkttype;
+            bp[11] = halen;
+            *(ulong*)(bp + 12) = *(ulong*)(sll + Tpacket.SllAddr);
+        }
+        else
+        {
+            bp[0] = 0;
+            bp[1] = pkttype;
+            bp[2] = (byte)(hatype >> 8);
+            bp[3] = (byte)hatype;
+            bp[4] = 0;
+            bp[5] = halen;
+            *(ulong*)(bp + 6) = *(ulong*)(sll + Tpacket.SllAddr);
+            *(ushort*)(bp + 14) = protocol;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace Pcap.Engine.Interop;
+
+internal static unsafe partial class Libc
+{
+    internal const int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_LOCKED = 0x2000;
+    internal static readonly void* MapFailed = (void*)-1;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    internal static partial void* Mmap(void* address, nuint length, int protection, int flags, int fd, long offset);
+}
