@@ -2,7 +2,7 @@
 # tcpdump -r X -w Y through our library writes the same bytes as through the system libpcap, for every
 # capture of the tcpdump 4.99.3 regression set: to a file, with "-w -" into a pipe, and to a file at
 # nanosecond precision (--time-stamp-precision=nano).
-# Exit statuses must match too (malformed captures end early in both). A third line per capture runs
+# Exit statuses must match too (malformed captures end early in both). One more line per capture runs
 # build/test/pcap-copy, the same libpcap calls without tcpdump (exit status and error text compared).
 cd "$(dirname "$0")/../.." || exit 1
 tests=../shared/compat/tcpdump-4.99.3/tests
