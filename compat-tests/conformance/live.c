@@ -344,3 +344,19 @@ CHECK(live_lookupdev)
 	EXPECT_STR(dev, all->name);
 	pcap_freealldevs(all);
 }
+
+CHECK(live_handle_details)
+{
+	pcap_t *p;
+	fresh_namespace();
+	p = active("va", 65535, 100);
+	EXPECT(pcap_file(p) == NULL, "pcap_file of a live handle");
+	EXPECT(pcap_fileno(p) >= 0, "no descriptor");
+	EXPECT_INT(pcap_datalink_ext(p), 0);
+	EXPECT_INT(pcap_is_swapped(p), 0);
+	EXPECT(pcap_get_required_select_timeout(p) == NULL, "Linux needs no select timeout");
+	EXPECT_INT(pcap_set_datalink(p, DLT_DOCSIS), 0); /* an Ethernet device offers DOCSIS */
+	EXPECT_INT(pcap_datalink(p), DLT_DOCSIS);
+	EXPECT_INT(pcap_set_datalink(p, DLT_EN10MB), 0);
+	pcap_close(p);
+}
