@@ -11,6 +11,7 @@ public static class CaptureModules
 {
     public static readonly IReadOnlyList<CaptureModule> All =
     [
+        new Netmap.NetmapCaptureModule(),
         new Linux.LinuxCaptureModule(),
     ];
 
@@ -29,9 +30,12 @@ public static class CaptureModules
     /// </summary>
     public static List<Device> FindAllDevices()
     {
+        // The platform module (last) lists first, as libpcap's pcap_platform_finddevs runs before the
+        // other modules: a netmap port of equal merit then sorts after its interface, never first.
         var devices = new List<Device>();
-        foreach (var module in All)
-            module.FindAllDevices(devices);
+        All[^1].FindAllDevices(devices);
+        for (int i = 0; i < All.Count - 1; i++)
+            All[i].FindAllDevices(devices);
         var ordered = new List<Device>(devices.Count);
         foreach (var device in devices)
         {
