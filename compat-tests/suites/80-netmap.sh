@@ -208,13 +208,17 @@ for dir in in out; do
 	fi
 done
 
-# pcap_findalldevs lists netmap ports where /dev/netmap exists, and only there.
-with=$(ours_a timeout 20 tcpdump -D 2>&1 | grep -c "netmap:$VA ")
+# pcap_findalldevs lists netmap ports where /dev/netmap exists, and only there, each after its
+# interface (so a program taking the first device never lands on netmap by surprise).
+ours_a timeout 20 tcpdump -D >"$W/D.txt" 2>&1
+with=$(grep -c "netmap:$VA " "$W/D.txt")
+plain_at=$(grep -n "\.$VA " "$W/D.txt" | cut -d: -f1)
+netmap_at=$(grep -n "\.netmap:$VA " "$W/D.txt" | cut -d: -f1)
 without=$(in_a env LD_PRELOAD="$LIB" timeout 20 tcpdump -D 2>&1 | grep -c "netmap:")
-if [ "$with" = 1 ] && [ "$without" = 0 ]; then
+if [ "$with" = 1 ] && [ "$without" = 0 ] && [ "${plain_at:-99}" -lt "${netmap_at:-0}" ] && ! head -1 "$W/D.txt" | grep -q netmap; then
 	echo "PASS netmap-findalldevs"
 else
-	echo "FAIL netmap-findalldevs: listed $with times with the emulation, $without netmap ports without"
+	echo "FAIL netmap-findalldevs: listed $with times with the emulation (line $netmap_at, $VA on line $plain_at), $without netmap ports without"
 fi
 
 # PCAP_NETMAP_DEVICES maps an ordinary name onto a netmap port (the emulation's stats show the binding).
