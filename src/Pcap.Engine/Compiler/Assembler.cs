@@ -9,6 +9,7 @@ internal static class Assembler
 {
     public static Instruction[] Assemble(Block root)
     {
+        root = SkipEmptyJumps(root);
         var order = Layout(root);
         // Per block: how many extra "ja" instructions follow its conditional jump (for far true/false targets).
         var extra = new int[order.Count];
@@ -44,7 +45,31 @@ internal static class Assembler
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
 
-    private static int JumpLength(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) == Op.JA && b.Jt == null ? 0 : 1;
+    /// <summary>An unconditional jump to the block laid out next is left out.</summary>
+    private static int JumpLength(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) == Op.JA && b.Jt!.Id == b.Id + 1 ? 0 : 1;
+
+    private static Block SkipEmptyJumps(Block root)
+    {
+        static Block Resolve(Block b)
+        {
+            while (!b.IsReturn && Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) == Op.JA && b.Stmts.Count == 0) b = b.Jt!;
+            return b;
+        }
+        root = Resolve(root);
+        var seen = new HashSet<Block> { root };
+        var stack = new Stack<Block>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var b = stack.Pop();
+            if (b.IsReturn) continue;
+            b.Jt = Resolve(b.Jt!);
+            b.Jf = Resolve(b.Jf!);
+            if (seen.Add(b.Jt)) stack.Push(b.Jt);
+            if (seen.Add(b.Jf)) stack.Push(b.Jf);
+        }
+        return root;
+    }
 
     /// <summary>Blocks in an order where every jump goes forward: depth-first from the root, children before parents reversed.</summary>
     private static List<Block> Layout(Block root)
@@ -75,6 +100,7 @@ internal static class Assembler
         int at = code.Count;
         if (!IsConditional(b))
         {
+            if (JumpLength(b) == 0) return;
             code.Add(new Instruction((ushort)(Op.JMP | Op.JA), 0, 0, (uint)(start[b.Jt!.Id] - (at + 1))));
             return;
         }

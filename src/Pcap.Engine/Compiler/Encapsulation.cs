@@ -231,7 +231,11 @@ internal sealed partial class CodeGenerator
         {
             var b0 = CmpGt(OffRel.LinkType, 0, Op.H, EtherMtu);
             Not(b0);
-            return b0;
+            // DSAP and SSAP 0xff is NetWare over raw 802.3, not LLC.
+            var b1 = Cmp(OffRel.Llc, 0, Op.H, 0xffff);
+            Not(b1);
+            And(b0, b1);
+            return b1;
         }
         if (_linkType == Dlt.Ieee80211Radio || _linkType == Dlt.Ieee80211 || _linkType == Dlt.PrismHeader || _linkType == Dlt.IeeeRadioAvs)
             return CheckWlanDataFrame();

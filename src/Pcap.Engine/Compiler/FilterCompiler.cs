@@ -16,7 +16,7 @@ public static class FilterCompiler
         var tokens = Lexer.Tokenize(expression);
         var body = new Parser(tokens, gen).ParseProgram();
         Block root = body == null ? gen.AcceptAll() : gen.Finish(body);
-        if (optimize && body != null)
+        if (optimize && body != null && !gen.NoOptimize)
         {
             root = Optimizer.Optimize(root);
             if (root.IsReturn && root.K == 0) throw new PcapException("expression rejects all packets");

@@ -67,7 +67,7 @@ internal sealed partial class CodeGenerator
                 break;
             case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio:
                 _offLinkType.ConstantPart = 24; _offLinkPl.ConstantPart = 0; _offLinkPl.IsVariable = true;
-                _offNl = 8; _offNlNoSnap = 0;
+                _offNl = 8; _offNlNoSnap = 3;
                 if (dlt == Dlt.Ieee80211Radio || dlt == Dlt.IeeeRadioAvs) { _offLinkHdr.IsVariable = true; _hasRadioHeader = true; }
                 if (dlt == Dlt.PrismHeader) { _offLinkHdr.ConstantPart = 144; _hasRadioHeader = true; }
                 break;
@@ -210,7 +210,7 @@ internal sealed partial class CodeGenerator
     private static uint EtherTypeToPppType(uint proto) => proto switch
     {
         EtherTypeIp => 0x0021, EtherTypeIpv6 => 0x0057, EtherTypeDn => 0x0027, EtherTypeAtalk => 0x0029,
-        0x0600 => 0x0025, EtherTypeIpx => 0x002b, LlcSapIsoNs => 0x0023,
+        0x0600 => 0x0025, LlcSapIpx => 0x002b, LlcSap8021D => 0x0031, LlcSapIsoNs => 0x0023,
         _ => proto,
     };
 
@@ -237,12 +237,7 @@ internal sealed partial class CodeGenerator
         switch (_linkType)
         {
             case Dlt.En10Mb: case Dlt.NetAnalyzer: case Dlt.NetAnalyzerTransparent:
-                {
-                    var b0 = PrevLinkHdrCheck();
-                    var b1 = EtherLinkType(proto);
-                    if (b0 != null) And(b0, b1);
-                    return b1;
-                }
+                return EtherLinkType(proto);
             case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio: case Dlt.Ppi:
                 {
                     var b0 = CheckWlanDataFrame();
@@ -252,7 +247,7 @@ internal sealed partial class CodeGenerator
                 }
             case Dlt.Fddi: case Dlt.Ieee802:
                 return LlcLinkType(proto);
-            case Dlt.LinuxSll: case Dlt.LinuxSll2:
+            case Dlt.LinuxSll:
                 return SllLinkType(proto);
             case Dlt.Slip: case Dlt.Raw: case Dlt.Ipv4: case Dlt.Ipv6:
                 if (proto == EtherTypeIp) return _linkType == Dlt.Ipv6 ? False() : _linkType == Dlt.Ipv4 ? True() : Mcmp(OffRel.LinkHdr, 0, Op.B, 0x40, 0xf0);
@@ -282,5 +277,5 @@ internal sealed partial class CodeGenerator
         return Cmp(OffRel.LinkHdr, 0, Op.W, af);
     }
 
-    private Block? PrevLinkHdrCheck() => null;
+    
 }

@@ -14,7 +14,7 @@ internal static class Optimizer
         for (int pass = 0; pass < 8; pass++)
         {
             bool changed = false;
-            foreach (var b in Reachable(root)) changed |= FoldConstant(b);
+            foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldSameTargets(b);
             changed |= Thread(root);
             if (!changed) break;
         }
@@ -80,6 +80,15 @@ internal static class Optimizer
         b.JumpCode = Op.JMP | Op.JA;
         b.K = 0;
         b.Jt = b.Jf = target;
+        return true;
+    }
+
+    /// <summary>A test whose two outcomes lead to the same place decides nothing.</summary>
+    private static bool FoldSameTargets(Block b)
+    {
+        if (!IsConditional(b) || b.Jt != b.Jf) return false;
+        b.JumpCode = Op.JMP | Op.JA;
+        b.K = 0;
         return true;
     }
 
@@ -226,7 +235,7 @@ internal static class Optimizer
         static Block Resolve(Block b)
         {
             // Statements of an unconditional block are dead when they store nothing and the target computes what it uses.
-            while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || (!HasStores(b) && SelfContained(b.Jt!)))) b = b.Jt!;
+            while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || b.Jt!.IsReturn || (!HasStores(b) && SelfContained(b.Jt!)))) b = b.Jt!;
             return b;
         }
         root = Resolve(root);

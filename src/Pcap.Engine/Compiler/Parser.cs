@@ -411,9 +411,7 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
                     if (Kind() == Tok.Subtype)
                     {
                         Take();
-                        // libpcap 1.10.3 looks the name up in the table of the type numbered by the SUBTYPE
-                        // token's semantic value (0), so names resolve as management subtypes.
-                        uint sub = ParseWlanSubtype(0);
+                        uint sub = ParseWlanSubtype(type);
                         return gen.WlanType(type | sub, 0x0c | 0xf0);
                     }
                     return gen.WlanType(type, 0x0c);

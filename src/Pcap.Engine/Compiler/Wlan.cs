@@ -17,8 +17,9 @@ internal static class Wlan
         ("deauth", 0xc0), ("deauthentication", 0xc0),
     ];
 
+    // libpcap 1.10.3 names no block-ack subtypes.
     private static readonly (string, int)[] CtlSubtypes =
-        [("bar", 0x80), ("ba", 0x90), ("ps-poll", 0xa0), ("rts", 0xb0), ("cts", 0xc0), ("ack", 0xd0), ("cf-end", 0xe0), ("cf-end-ack", 0xf0)];
+        [("ps-poll", 0xa0), ("rts", 0xb0), ("cts", 0xc0), ("ack", 0xd0), ("cf-end", 0xe0), ("cf-end-ack", 0xf0)];
 
     private static readonly (string, int)[] DataSubtypes =
     [
@@ -264,9 +265,4 @@ internal sealed partial class CodeGenerator
     }
 
     private bool IsWlanHeaderOutermost => _outerLinkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
-
-    // ---- not yet generated: libpcap's Geneve and protochain
-
-    public Block Geneve(uint vni, bool hasVni) => throw new PcapException("geneve is not supported by this compiler yet");
-    private Block ProtoChain(uint v, int proto) => throw new PcapException("protochain is not supported by this compiler yet");
 }

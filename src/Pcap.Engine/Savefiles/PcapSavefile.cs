@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Pcap.Engine.Handles;
 using Pcap.Engine.LinkTypes;
 
@@ -107,7 +108,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         if (available < recordHeaderSize)
         {
             if (available == 0) return 0;
-            throw new PcapException($"truncated dump file; tried to read {recordHeaderSize} header bytes, only got {available}");
+            throw TruncatedHeader(recordHeaderSize, available);
         }
         byte* r = Input.Current;
         bool swapped = Swapped;
@@ -127,21 +128,11 @@ public sealed unsafe class PcapSavefile : SavefileHandle
 
         uint snapshot = (uint)Snapshot;
         if (caplen > maxCaplen)
-        {
-            // A damaged or fuzzed file.
-            throw new PcapException(caplen > snapshot
-                ? $"invalid packet capture length {caplen}, bigger than snaplen of {Snapshot}"
-                : $"invalid packet capture length {caplen}, bigger than maximum of {maxCaplen}");
-        }
+            throw BogusLength(caplen, maxCaplen, Snapshot); // a damaged or fuzzed file
         long recordSize = recordHeaderSize + (long)caplen;
         available = Input.Ensure(recordSize);
         if (available < recordSize)
-        {
-            long got = available - recordHeaderSize;
-            // libpcap reads the snapshot length first and then discards the rest of an oversized record.
-            uint tried = caplen > snapshot && got < snapshot ? snapshot : caplen;
-            throw new PcapException($"truncated dump file; tried to read {tried} captured bytes, only got {got}");
-        }
+            throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
         r = Input.Current;
         Input.Consume(recordSize);
         // Records longer than the snapshot length (Solaris 2.3 bufmod, libpcap 1.5.0's header bug) are cut to it.
@@ -155,6 +146,22 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             PseudoHeaders.Swap(LinkType, header, data);
         return 1;
     }
+
+    // The error texts are built out of line: string formatting would cost every record a larger frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static PcapException TruncatedHeader(int size, long got) =>
+        new($"truncated dump file; tried to read {size} header bytes, only got {got}");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static PcapException BogusLength(uint caplen, uint maximum, int snapshot) =>
+        new(caplen > (uint)snapshot
+            ? $"invalid packet capture length {caplen}, bigger than snaplen of {snapshot}"
+            : $"invalid packet capture length {caplen}, bigger than maximum of {maximum}");
+
+    // libpcap reads the snapshot length first and then discards the rest of an oversized record.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static PcapException TruncatedData(uint caplen, uint snapshot, long got) =>
+        new($"truncated dump file; tried to read {(caplen > snapshot && got < snapshot ? snapshot : caplen)} captured bytes, only got {got}");
 
     // libpcap grows its buffer to the next power of two (at most the snapshot length); pcap_bufsize shows it.
     void GrowBufferSize(uint caplen)
