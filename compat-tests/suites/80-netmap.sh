@@ -17,7 +17,7 @@ SW=valet$$
 skip_all() {
 	for t in emulation-check tcpdump-matches-system-libpcap count-with-filter inject-reaches-peer timeouts \
 		breakloop filtered-counts inject-full-ring vale-two-processes transparent-mode transparent-direction \
-		findalldevs env-mapping promisc nano-precision dumpcap no-such-port; do
+		findalldevs env-mapping promisc nano-precision dumpcap no-such-port host-rings pipe ring-selection; do
 		echo "SKIP netmap-$t: $1"
 	done
 	rm -rf "$W"
@@ -208,6 +208,18 @@ for dir in in out; do
 	fi
 done
 
+# '^' binds the host rings only: what the host stack sends (the echo requests), nothing from the wire.
+ours_a timeout 20 tcpdump -i "netmap:$VA^" -nn -c 3 >"$W/host.txt" 2>"$W/host.err" &
+p=$!
+listening "$W/host.err"
+in_a ping -c 3 -i 0.2 -W 2 10.201.0.2 >/dev/null 2>&1
+wait $p
+if [ "$(grep -c 'echo request' "$W/host.txt")" = 3 ] && ! grep -q 'echo reply' "$W/host.txt"; then
+	echo "PASS netmap-host-rings"
+else
+	echo "FAIL netmap-host-rings: $(head -c 200 "$W/host.err") $(head -3 "$W/host.txt")"
+fi
+
 # pcap_findalldevs lists netmap ports where /dev/netmap exists, and only there, each after its
 # interface (so a program taking the first device never lands on netmap by surprise).
 ours_a timeout 20 tcpdump -D >"$W/D.txt" 2>&1
@@ -272,4 +284,29 @@ if [ $rc != 0 ] && grep -q "No such device exists" "$W/none.err" && grep -q "(ne
 	echo "PASS netmap-no-such-port"
 else
 	echo "FAIL netmap-no-such-port: rc $rc, $(head -c 300 "$W/none.err")"
+fi
+
+# A netmap pipe: frames injected on one end ("}1") are captured on the other ("{1").
+ours_a timeout 20 tcpdump -i "netmap:$VA{1" -nn -e -c 2 >"$W/pipe.txt" 2>"$W/pipe.err" &
+p=$!
+listening "$W/pipe.err"
+ours_a timeout 20 "$T/netmap-client" inject "netmap:$VA}1" 2 >/dev/null
+wait $p
+rm -f /dev/shm/netmap-emu.pipe."$VA"*
+if [ "$(grep -c '02:00:00:00:00:03 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 100' "$W/pipe.txt")" = 2 ]; then
+	echo "PASS netmap-pipe"
+else
+	echo "FAIL netmap-pipe: $(head -c 300 "$W/pipe.err") $(head -2 "$W/pipe.txt")"
+fi
+
+# Ring selection and flags: hw ring pair 0, RX rings only.
+ours_a timeout 20 tcpdump -i "netmap:$VA-0/R" -nn -c 2 >"$W/ring.txt" 2>"$W/ring.err" &
+p=$!
+listening "$W/ring.err"
+$(send_b 2 60)
+wait $p
+if [ "$(grep -c 88b5 "$W/ring.txt")" = 2 ]; then
+	echo "PASS netmap-ring-selection"
+else
+	echo "FAIL netmap-ring-selection: $(head -c 300 "$W/ring.err")"
 fi
