@@ -17,7 +17,7 @@ SW=valet$$
 skip_all() {
 	for t in emulation-check tcpdump-matches-system-libpcap count-with-filter inject-reaches-peer timeouts \
 		breakloop filtered-counts inject-full-ring vale-two-processes transparent-mode transparent-direction \
-		findalldevs env-mapping promisc nano-precision dumpcap no-such-port host-rings pipe ring-selection; do
+		findalldevs env-mapping promisc nano-precision dumpcap no-such-port host-rings pipe ring-selection sigint; do
 		echo "SKIP netmap-$t: $1"
 	done
 	rm -rf "$W"
@@ -309,4 +309,18 @@ if [ "$(grep -c 88b5 "$W/ring.txt")" = 2 ]; then
 	echo "PASS netmap-ring-selection"
 else
 	echo "FAIL netmap-ring-selection: $(head -c 300 "$W/ring.err")"
+fi
+
+# SIGINT stops an idle tcpdump (its handler calls pcap_breakloop, which wakes the poll) with its counts.
+ours_a timeout 20 tcpdump -i "netmap:$VA" -nn >"$W/int.txt" 2>"$W/int.err" &
+p=$!
+listening "$W/int.err"
+$(send_b 2 60)
+sleep 0.3
+kill -INT $p # timeout(1) passes the signal on to tcpdump
+wait $p
+if grep -q "^2 packets captured" "$W/int.err" && grep -q "^2 packets received" "$W/int.err"; then
+	echo "PASS netmap-sigint"
+else
+	echo "FAIL netmap-sigint: $(tail -3 "$W/int.err" | tr '\n' ' ')"
 fi
