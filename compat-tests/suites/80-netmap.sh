@@ -128,19 +128,30 @@ else
 	echo "FAIL netmap-inject-reaches-peer: peer saw $(wc -l <"$W/peer.txt") frames: $(head -2 "$W/peer.txt")"
 fi
 
+# Runs one check of netmap-client; a client that never returns is killed and reported.
+client() {
+	mode=$1
+	shift
+	ours_a timeout 20 "$T/netmap-client" "$mode" "$@"
+	rc=$?
+	[ $rc = 124 ] && echo "FAIL netmap-$mode: the client did not return within 20 s"
+	[ $rc -gt 128 ] && echo "FAIL netmap-$mode: the client died of signal $((rc - 128))"
+	return 0
+}
+
 # Timeout 0, a positive timeout, non-blocking mode, pcap_breakloop from a thread.
-ours_a timeout 20 "$T/netmap-client" block "netmap:$VA" "$(send_b 1 60)" || true
-ours_a timeout 20 "$T/netmap-client" timeout "netmap:$VA" || true
-ours_a timeout 20 "$T/netmap-client" nonblock "netmap:$VA" "$(send_b 3 60)" || true
-ours_a timeout 20 "$T/netmap-client" breakloop "netmap:$VA" || echo "FAIL netmap-breakloop-wakes-an-idle-read: the read was not woken"
+client block "netmap:$VA" "$(send_b 1 60)"
+client timeout "netmap:$VA"
+client nonblock "netmap:$VA" "$(send_b 3 60)"
+client breakloop "netmap:$VA"
 
 # Counting after the filter: pcap_dispatch, pcap_next_ex, pcap_stats, pcap_loop.
-ours_a timeout 20 "$T/netmap-client" filtered "netmap:$VA" "$(send_b 5 60)" || true
-ours_a timeout 20 "$T/netmap-client" loop-count "netmap:$VA" "$(send_b 10 60)" || true
+client filtered "netmap:$VA" "$(send_b 5 60)"
+client loop-count "netmap:$VA" "$(send_b 10 60)"
 
 # A TX ring that cannot drain (link down) makes pcap_inject fail instead of dropping silently.
 in_a ip link set "$VA" down
-ours_a timeout 20 "$T/netmap-client" inject-full "netmap:$VA" || true
+client inject-full "netmap:$VA"
 in_a ip link set "$VA" up
 
 # Two processes talk over a VALE switch.
