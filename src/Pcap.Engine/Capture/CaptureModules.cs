@@ -36,6 +36,12 @@ public static class CaptureModules
         All[^1].FindAllDevices(devices);
         for (int i = 0; i < All.Count - 1; i++)
             All[i].FindAllDevices(devices);
+        return Order(devices);
+    }
+
+    /// <summary>libpcap's add_dev order: by figure of merit, devices of equal merit as they came.</summary>
+    internal static List<Device> Order(List<Device> devices)
+    {
         var ordered = new List<Device>(devices.Count);
         foreach (var device in devices)
         {
@@ -50,19 +56,9 @@ public static class CaptureModules
     internal static uint FigureOfMerit(Device device)
     {
         const uint Loopback = 1, Up = 2, Running = 4, Wireless = 8, StatusMask = 0x30, Disconnected = 0x20;
-        uint n;
-        string name = device.Name;
-        if (name == "any")
-        {
-            n = 0x1FFFFFFF; // after every other non-loopback device
-        }
-        else
-        {
-            // A number ending the name is an instance number; +1 so "none" sorts before instance 0.
-            int i = name.Length;
-            while (i > 0 && char.IsAsciiDigit(name[i - 1])) i--;
-            n = i < name.Length && uint.TryParse(name.AsSpan(i), out uint instance) ? instance + 1 : 0;
-        }
+        // Debian's libpcap 1.10.3 orders devices of equal flags as they were found, whatever
+        // instance number ends their names (measured: pcld1 before pcld0).
+        uint n = device.Name == "any" ? 0x1FFFFFFFu : 0; // "any" after every other non-loopback device
         uint flags = device.Flags;
         if ((flags & Running) == 0) n |= 0x80000000;
         if ((flags & Up) == 0) n |= 0x40000000;

@@ -11,6 +11,13 @@ internal static class Dlt
         IpOverFc = 122, SunAtm = 123, Ieee80211Radio = 127, ArcnetLinux = 129, IeeeRadioAvs = 163, Ppi = 192,
         Ipv4 = 228, Ipv6 = 229, NetAnalyzer = 240, NetAnalyzerTransparent = 241, LinuxSll2 = 276;
 
+    /// <summary>
+    /// The link types libpcap 1.10.3 compiles for at all: those with a layout in its gencode.c, and
+    /// the DLT_MATCHING range (104..289), where it offers raw link[...] filtering.
+    /// </summary>
+    public static bool LibpcapCompilesFor(int dlt) =>
+        dlt is 0 or 1 or 6 or 7 or 8 or 9 or 10 or 11 or 12 or 15 or 16 or 19 or 50 or 51 or 99 or (>= 104 and <= 289);
+
     /// <summary>pcap_datalink_val_to_description_or_dlt for the link types named in error texts.</summary>
     public static string Description(int dlt) => dlt switch
     {
@@ -81,7 +88,9 @@ internal sealed partial class CodeGenerator
                 _offLinkType.NotSet = true; _offLinkPl.ConstantPart = 16; _offNl = 0; _offNlNoSnap = 0;
                 break;
             default:
-                throw new PcapException($"unknown data link type {dlt}");
+                throw new PcapException(Dlt.LibpcapCompilesFor(dlt)
+                    ? $"filter expressions on link type {Dlt.Description(dlt)} are not built yet"
+                    : $"unknown data link type {dlt} (min 104, max 289)");
         }
         _offOuterLinkHdr = _offLinkHdr;
         _outerLinkType = dlt;

@@ -22,6 +22,19 @@ public sealed unsafe partial class PacketSocketHandle
     int loopbackIndex = -1;
     bool netdown;         // ENETDOWN seen: the device went down or away
 
+    // libpcap's netdown_timeout: while the device is down, event loops must call back every 1 ms.
+    static readonly long* NetdownTimeout = NewTimeval(0, 1000);
+
+    static long* NewTimeval(long sec, long usec)
+    {
+        var tv = (long*)NativeMemory.Alloc(2, sizeof(long));
+        tv[0] = sec;
+        tv[1] = usec;
+        return tv;
+    }
+
+    public override System.IntPtr RequiredSelectTimeout => netdown ? (System.IntPtr)NetdownTimeout : System.IntPtr.Zero;
+
     void SetPollTimeout()
     {
         // V3: the kernel's block timer does the timeout, so poll blocks; V2: poll times out itself.
@@ -264,7 +277,7 @@ public sealed unsafe partial class PacketSocketHandle
             filterLength += headerLength;
         }
 
-        if (filterInUserland && Filter is { } program && program.Run(bp, length, filterLength) == 0)
+        if (filterInUserland && !wireVlanFilter && Filter is { } program && program.Run(bp, length, filterLength) == 0)
             return 0;
 
         if (sll[Tpacket.SllPkttype] == Tpacket.PacketOutgoing)
@@ -295,6 +308,8 @@ public sealed unsafe partial class PacketSocketHandle
             header.CapLen += Tpacket.VlanTagLength;
             header.Len += Tpacket.VlanTagLength;
         }
+        if (wireVlanFilter && Filter is { } wireProgram && wireProgram.Run(bp, header.Len, header.CapLen) == 0)
+            return 0;
         if (header.CapLen > (uint)Snapshot) header.CapLen = (uint)Snapshot;
         sink.Packet(&header, bp);
         return 1;
