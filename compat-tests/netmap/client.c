@@ -202,18 +202,21 @@ int main(int argc, char **argv)
 		wait(NULL);
 		pcap_close(p);
 	} else if (strcmp(mode, "inject") == 0) {
-		/* ARG frames out of the port; the suite checks that the peer received them. */
+		/* ARG frames (of the size after the count, 100 bytes by default) out of the port; the suite
+		 * checks that the peer received them. Frames beyond a netmap buffer go out in NS_MOREFRAG slots. */
 		pcap_t *p = open_port(dev, 100);
-		int n = atoi(arg), ok = 0;
-		unsigned char frame[100];
+		int n = atoi(arg), ok = 0, size = argc > 4 ? atoi(argv[4]) : 100;
+		unsigned char frame[9000];
+		if (size < 14 || size > (int)sizeof frame)
+			return 2;
 		memset(frame, 0xff, 6);
 		memcpy(frame + 6, "\x02\x00\x00\x00\x00\x03", 6);
 		frame[12] = 0x88;
 		frame[13] = 0xb5;
 		for (int i = 0; i < n; i++) {
-			for (int j = 14; j < 100; j++)
+			for (int j = 14; j < size; j++)
 				frame[j] = (unsigned char)(i + j);
-			ok += pcap_inject(p, frame, sizeof frame) == (int)sizeof frame;
+			ok += pcap_inject(p, frame, (size_t)size) == size;
 			usleep(2000);
 		}
 		snprintf(why, sizeof why, "%d of %d pcap_inject calls returned the length (%s)", ok, n, pcap_geterr(p));

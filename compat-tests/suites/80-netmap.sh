@@ -17,7 +17,7 @@ SW=valet$$
 skip_all() {
 	for t in emulation-check tcpdump-matches-system-libpcap count-with-filter inject-reaches-peer timeouts \
 		breakloop filtered-counts inject-full-ring vale-two-processes transparent-mode transparent-direction \
-		findalldevs env-mapping promisc nano-precision dumpcap no-such-port host-rings pipe ring-selection sigint; do
+		findalldevs env-mapping promisc nano-precision dumpcap no-such-port host-rings pipe ring-selection sigint inject-morefrag; do
 		echo "SKIP netmap-$t: $1"
 	done
 	rm -rf "$W"
@@ -138,6 +138,18 @@ client() {
 	[ $rc -gt 128 ] && echo "FAIL netmap-$mode: the client died of signal $((rc - 128))"
 	return 0
 }
+
+# A frame longer than a netmap buffer is injected over NS_MOREFRAG slots and arrives whole.
+ip netns exec "$B" timeout 20 tcpdump -i "$VB" -nn -e -c 2 ether src 02:00:00:00:00:03 >"$W/peer3k.txt" 2>"$W/peer3k.err" &
+p=$!
+listening "$W/peer3k.err"
+ours_a timeout 20 "$T/netmap-client" inject "netmap:$VA" 2 3000 >/dev/null
+wait $p
+if [ "$(grep -c '02:00:00:00:00:03 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 3000' "$W/peer3k.txt")" = 2 ]; then
+	echo "PASS netmap-inject-morefrag"
+else
+	echo "FAIL netmap-inject-morefrag: peer saw: $(head -c 300 "$W/peer3k.txt")"
+fi
 
 # Timeout 0, a positive timeout, non-blocking mode, pcap_breakloop from a thread.
 client block "netmap:$VA" "$(send_b 1 60)"
