@@ -1,7 +1,8 @@
 #!/bin/sh
 # The BPF entry points against the system libpcap: tcpdump -d/-dd/-ddd, then bpf_dump, bpf_validate,
 # bpf_filter, pcap_offline_filter and pcap_setfilter over the filter corpus' programs (compiled by
-# the system libpcap, so both libraries get the same instructions) and its synthetic captures.
+# the system libpcap, so both libraries get the same instructions) and its synthetic captures; the
+# link-type, time-stamp and status tables and pcap_open_dead handles through the C API.
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
 run="$root/build/bin/pcap-run"
@@ -37,6 +38,9 @@ for dlt in EN10MB LINUX_SLL LINUX_SLL2 RAW IEEE802_11_RADIO; do
 				echo "SKIP $name: needs the filter compiler ($(head -1 "$work/our.err"))"
 			elif [ $srv -ne $orv ]; then
 				echo "FAIL $name: exit $orv, libpcap $srv: $(head -1 "$work/our.err")"
+			elif [ -n "$expr" ] && ! cmp -s "$work/sys.out" "$work/our.out"; then
+				# Same text needs the same instructions: this measures our compiler's code against libpcap's.
+				echo "FAIL $name: our compiler's program differs from libpcap's ($(grep -c . "$work/our.out") lines, libpcap $(grep -c . "$work/sys.out"))"
 			else
 				compare "$name" "$work/sys.out" "$work/our.out"
 			fi
@@ -44,7 +48,12 @@ for dlt in EN10MB LINUX_SLL LINUX_SLL2 RAW IEEE802_11_RADIO; do
 	done
 done
 
-# 2. The corpus' accepted expressions, compiled once by the system libpcap.
+# 2. Tables, dead handles, pcap_set_datalink, pcap_compile of "", pcap_freecode, static buffers.
+sys "$drv" names >"$work/sys.out" 2>&1
+"$run" "$drv" names >"$work/our.out" 2>&1
+compare "bpf-names-and-dead-handles ($(wc -l <"$work/sys.out") lines)" "$work/sys.out" "$work/our.out"
+
+# 3. The corpus' accepted expressions, compiled once by the system libpcap.
 if [ ! -f "$shared/corpus.tsv" ]; then
 	echo "SKIP bpf-corpus: $shared is absent (the shared data lives beside the repository)"
 	exit 0

@@ -163,7 +163,7 @@ internal sealed partial class CodeGenerator
         var s = AbsOffsetVarPart(_offLinkPl);
         if (s != null)
         {
-            s.Add(new Stmt(Op.LD | Op.IND | Op.B, _offNl));
+            s.Add(new Stmt(Op.LD | Op.IND | Op.B, _offLinkPl.ConstantPart + _offNl));
             s.Add(new Stmt(Op.ALU | Op.AND | Op.K, 0xf));
             s.Add(new Stmt(Op.ALU | Op.LSH | Op.K, 2));
             s.Add(new Stmt(Op.ALU | Op.ADD | Op.X));

@@ -210,7 +210,9 @@ internal sealed partial class CodeGenerator
             And(b0, b1);
             b0 = b1;
         }
-        // From here on the link layer is the PPP header inside the PPPoE session.
+        // From here on the link layer is the PPP header inside the PPPoE session; its variable part
+        // (802.11) is the payload register, which must exist before it is shared.
+        AbsOffsetVarPart(_offLinkPl);
         _prevLinkType = _linkType;
         _offPrevLinkHdr = _offLinkHdr.Copy();
         _linkType = Dlt.Ppp;
@@ -231,7 +233,11 @@ internal sealed partial class CodeGenerator
         {
             var b0 = CmpGt(OffRel.LinkType, 0, Op.H, EtherMtu);
             Not(b0);
-            return b0;
+            // DSAP and SSAP 0xff is NetWare over raw 802.3, not LLC.
+            var b1 = Cmp(OffRel.Llc, 0, Op.H, 0xffff);
+            Not(b1);
+            And(b0, b1);
+            return b1;
         }
         if (_linkType == Dlt.Ieee80211Radio || _linkType == Dlt.Ieee80211 || _linkType == Dlt.PrismHeader || _linkType == Dlt.IeeeRadioAvs)
             return CheckWlanDataFrame();

@@ -133,8 +133,9 @@ internal static class Lexer
             }
             // Candidates: keyword/ID, NUM, HID, HID6, EID; the longest wins, the earlier rule on a tie
             // (keywords, NUM, HID, HID6, EID, ID in scanner.l's order).
-            int idLen = IdLength(s, i), numLen = NumLength(s, i), hidLen = HidLength(s, i), v6Len = V6Length(s, i), macLen = MacLength(s, i);
-            int best = Math.Max(Math.Max(idLen, numLen), Math.Max(Math.Max(hidLen, v6Len), macLen));
+            int idLen = IdLength(s, i), numLen = NumLength(s, i), hidLen = HidLength(s, i), v6Len = V6Length(s, i), macLen = MacLength(s, i),
+                bogusLen = BogusMacLength(s, i);
+            int best = Math.Max(Math.Max(Math.Max(idLen, numLen), Math.Max(Math.Max(hidLen, v6Len), macLen)), bogusLen);
             if (best == 0) { list.Add(new Token(Tok.Error, c.ToString())); return list; }
             string text = s.Substring(i, best);
             if (idLen == best && NamedNumbers.TryGetValue(text, out uint named)) list.Add(new Token(Tok.Num, text, named));
@@ -143,15 +144,23 @@ internal static class Lexer
                 if (Keywords.TryGetValue(text, out var kw)) list.Add(new Token(kw, text));
                 else list.Add(new Token(Tok.Pname, text, 0, Pnames[text]));
             }
-            else if (numLen == best) list.Add(new Token(Tok.Num, text, ParseNumber(text)));
+            else if (macLen == best) list.Add(new Token(Tok.Eid, text));
+            else if (numLen == best)
+            {
+                try { list.Add(new Token(Tok.Num, text, ParseNumber(text))); }
+                catch (PcapException e) { list.Add(new Token(Tok.Error, e.Message, 0, 1)); return list; }
+            }
             else if (hidLen == best) list.Add(new Token(Tok.Hid, text));
             else if (v6Len == best)
             {
                 if (!IPAddress.TryParse(text, out var a) || a.AddressFamily != AddressFamily.InterNetworkV6)
-                    throw new PcapException($"bogus IPv6 address {text}");
+                {
+                    list.Add(new Token(Tok.Error, $"bogus IPv6 address {text}", 0, 1));
+                    return list;
+                }
                 list.Add(new Token(Tok.Hid6, text));
             }
-            else if (macLen == best) list.Add(new Token(Tok.Eid, text));
+            else if (bogusLen == best) { list.Add(new Token(Tok.Error, $"bogus ethernet address {text}", 0, 1)); return list; }
             else list.Add(new Token(Tok.Id, text));
             i += best;
         }
@@ -245,6 +254,23 @@ internal static class Lexer
         return best;
     }
 
+    /// <summary>scanner.l's {B}:+({B}:+)+ rule: colon-separated hex bytes ending in a colon, refused as a MAC address.</summary>
+    private static int BogusMacLength(string s, int i)
+    {
+        int j = i, groups = 0, best = 0;
+        while (true)
+        {
+            int n = 0;
+            while (n < 2 && j + n < s.Length && IsHex(s[j + n])) n++;
+            if (n == 0 || j + n >= s.Length || s[j + n] != ':') break;
+            j += n;
+            while (j < s.Length && s[j] == ':') j++;
+            groups++;
+            if (groups >= 2) best = j - i;
+        }
+        return best;
+    }
+
     /// <summary>The longest prefix at i shaped like an IPv6 address (hex groups and colons, maybe a dotted IPv4 tail).</summary>
     private static int V6Length(string s, int i)
     {
@@ -280,7 +306,7 @@ internal static class Lexer
                     if (!lastOfAll) return false;
                     var q = part.Split('.');
                     if (q.Length != 4) return false;
-                    foreach (var d in q) if (d.Length is 0 or > 3 || !int.TryParse(d, out int v) || v > 255) return false;
+                    foreach (var d in q) if (d.Length is 0 or > 3 || !int.TryParse(d, out _)) return false;
                     groups += 2;
                     continue;
                 }

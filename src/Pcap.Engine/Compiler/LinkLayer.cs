@@ -11,6 +11,13 @@ internal static class Dlt
         IpOverFc = 122, SunAtm = 123, Ieee80211Radio = 127, ArcnetLinux = 129, IeeeRadioAvs = 163, Ppi = 192,
         Ipv4 = 228, Ipv6 = 229, NetAnalyzer = 240, NetAnalyzerTransparent = 241, LinuxSll2 = 276;
 
+    /// <summary>
+    /// The link types libpcap 1.10.3 compiles for at all: those with a layout in its gencode.c, and
+    /// the DLT_MATCHING range (104..289), where it offers raw link[...] filtering.
+    /// </summary>
+    public static bool LibpcapCompilesFor(int dlt) =>
+        dlt is 0 or 1 or 6 or 7 or 8 or 9 or 10 or 11 or 12 or 15 or 16 or 19 or 50 or 51 or 99 or (>= 104 and <= 289);
+
     /// <summary>pcap_datalink_val_to_description_or_dlt for the link types named in error texts.</summary>
     public static string Description(int dlt) => dlt switch
     {
@@ -27,7 +34,7 @@ internal static class Dlt
 internal sealed partial class CodeGenerator
 {
     private int _linkType, _prevLinkType = -1;
-    private AbsOffset _offLinkHdr = new(), _offPrevLinkHdr = new(), _offLinkType = new(), _offLinkPl = new(), _offOuterLinkHdr = new();
+    private AbsOffset _offLinkHdr = new(), _offPrevLinkHdr = new(), _offLinkType = new(), _offLinkPl = new(), _offOuterLinkHdr = new(), _offOuterLinkPl = new();
     private uint _offNl, _offNlNoSnap;
     private bool _hasRadioHeader;
     private int _labelStackDepth, _vlanStackDepth;
@@ -67,7 +74,7 @@ internal sealed partial class CodeGenerator
                 break;
             case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio:
                 _offLinkType.ConstantPart = 24; _offLinkPl.ConstantPart = 0; _offLinkPl.IsVariable = true;
-                _offNl = 8; _offNlNoSnap = 0;
+                _offNl = 8; _offNlNoSnap = 3;
                 if (dlt == Dlt.Ieee80211Radio || dlt == Dlt.IeeeRadioAvs) { _offLinkHdr.IsVariable = true; _hasRadioHeader = true; }
                 if (dlt == Dlt.PrismHeader) { _offLinkHdr.ConstantPart = 144; _hasRadioHeader = true; }
                 break;
@@ -81,9 +88,12 @@ internal sealed partial class CodeGenerator
                 _offLinkType.NotSet = true; _offLinkPl.ConstantPart = 16; _offNl = 0; _offNlNoSnap = 0;
                 break;
             default:
-                throw new PcapException($"unknown data link type {dlt}");
+                throw new PcapException(Dlt.LibpcapCompilesFor(dlt)
+                    ? $"filter expressions on link type {Dlt.Description(dlt)} are not built yet"
+                    : $"unknown data link type {dlt} (min 104, max 289)");
         }
         _offOuterLinkHdr = _offLinkHdr;
+        _offOuterLinkPl = _offLinkPl;
         _outerLinkType = dlt;
     }
 
@@ -210,7 +220,7 @@ internal sealed partial class CodeGenerator
     private static uint EtherTypeToPppType(uint proto) => proto switch
     {
         EtherTypeIp => 0x0021, EtherTypeIpv6 => 0x0057, EtherTypeDn => 0x0027, EtherTypeAtalk => 0x0029,
-        0x0600 => 0x0025, EtherTypeIpx => 0x002b, LlcSapIsoNs => 0x0023,
+        0x0600 => 0x0025, LlcSapIpx => 0x002b, LlcSap8021D => 0x0031, LlcSapIsoNs => 0x0023,
         _ => proto,
     };
 
@@ -237,12 +247,7 @@ internal sealed partial class CodeGenerator
         switch (_linkType)
         {
             case Dlt.En10Mb: case Dlt.NetAnalyzer: case Dlt.NetAnalyzerTransparent:
-                {
-                    var b0 = PrevLinkHdrCheck();
-                    var b1 = EtherLinkType(proto);
-                    if (b0 != null) And(b0, b1);
-                    return b1;
-                }
+                return EtherLinkType(proto);
             case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio: case Dlt.Ppi:
                 {
                     var b0 = CheckWlanDataFrame();
@@ -252,7 +257,7 @@ internal sealed partial class CodeGenerator
                 }
             case Dlt.Fddi: case Dlt.Ieee802:
                 return LlcLinkType(proto);
-            case Dlt.LinuxSll: case Dlt.LinuxSll2:
+            case Dlt.LinuxSll:
                 return SllLinkType(proto);
             case Dlt.Slip: case Dlt.Raw: case Dlt.Ipv4: case Dlt.Ipv6:
                 if (proto == EtherTypeIp) return _linkType == Dlt.Ipv6 ? False() : _linkType == Dlt.Ipv4 ? True() : Mcmp(OffRel.LinkHdr, 0, Op.B, 0x40, 0xf0);
@@ -282,5 +287,5 @@ internal sealed partial class CodeGenerator
         return Cmp(OffRel.LinkHdr, 0, Op.W, af);
     }
 
-    private Block? PrevLinkHdrCheck() => null;
+    
 }

@@ -123,6 +123,7 @@ internal sealed partial class CodeGenerator
             case Q.Ipv6: throw new PcapException("'ip6' modifier applied to ip host");
             case Q.Iso: throw new PcapException("ISO host filtering not implemented");
             case Q.Ipx: throw new PcapException("IPX host filtering not implemented");
+            case Q.Aarp: throw new PcapException("AARP host filtering not implemented");
             default: throw new PcapException($"'{ProtoNames[proto]}' modifier applied to {typestr}");
         }
     }
@@ -208,15 +209,13 @@ internal sealed partial class CodeGenerator
         return len;
     }
 
-    /// <summary>__pcap_atodn: DECnet area.node; 0 on error.</summary>
+    /// <summary>__pcap_atodn: "area.node" as sscanf reads it; 0 when it does not.</summary>
     private static int AtoDn(string s, out uint addr)
     {
         addr = 0;
         var parts = s.Split('.');
-        if (parts.Length != 2 || !uint.TryParse(parts[0], out uint area) || !uint.TryParse(parts[1], out uint node)) return 0;
-        if (area > 63) throw new PcapException("area must be less than 64");
-        if (node > 1023) throw new PcapException("node must be less than 1024");
-        addr = area << 10 | node;
+        if (parts.Length < 2 || !uint.TryParse(parts[0], out uint area) || !uint.TryParse(parts[1], out uint node)) return 0;
+        addr = (area << 10) & 0xfc00 | node & 0x3ff;
         return 32;
     }
 
@@ -292,13 +291,13 @@ internal sealed partial class CodeGenerator
             int mlen = AtoIn(s2, out m);
             if (mlen < 0) throw new PcapException($"invalid IPv4 address '{s2}'");
             m = mlen == 0 ? 0 : m << (32 - mlen);
-            if ((n & ~m) != 0) throw new PcapException($"non-network bits set in '{s1} mask {s2}'");
+            if ((n & ~m) != 0) throw new PcapException($"non-network bits set in \"{s1} mask {s2}\"");
         }
         else
         {
             if (masklen > 32) throw new PcapException("mask length must be <= 32");
             m = masklen == 0 ? 0 : 0xffffffff << (int)(32 - masklen);
-            if ((n & ~m) != 0) throw new PcapException($"non-network bits set in '{s1}/{masklen}'");
+            if ((n & ~m) != 0) throw new PcapException($"non-network bits set in \"{s1}/{masklen}\"");
         }
         if (q.Addr != Q.Net) throw new PcapException("Mask syntax for networks only");
         return Host(n, m, q.Proto, q.Dir, q.Addr);
@@ -317,7 +316,7 @@ internal sealed partial class CodeGenerator
             mask[i] = (byte)(0xff00 >> bits);
         }
         for (int i = 0; i < 16; i++)
-            if ((addr[i] & ~mask[i]) != 0) throw new PcapException($"non-network bits set in '{s}/{masklen}'");
+            if ((addr[i] & ~mask[i]) != 0) throw new PcapException($"non-network bits set in \"{s}/{masklen}\"");
         switch (q.Addr)
         {
             case Q.Default: case Q.Host:
@@ -525,7 +524,7 @@ internal sealed partial class CodeGenerator
             case Q.Iso:
                 {
                     var b0 = LinkType(LlcSapIsoNs);
-                    var b1 = Cmp(OffRel.LinkPlNoSnap, 1, Op.B, v);
+                    var b1 = Cmp(OffRel.LinkPlNoSnap, 0, Op.B, v);
                     And(b0, b1);
                     return b1;
                 }

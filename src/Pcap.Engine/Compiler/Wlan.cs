@@ -17,8 +17,9 @@ internal static class Wlan
         ("deauth", 0xc0), ("deauthentication", 0xc0),
     ];
 
+    // libpcap 1.10.3 names no block-ack subtypes.
     private static readonly (string, int)[] CtlSubtypes =
-        [("bar", 0x80), ("ba", 0x90), ("ps-poll", 0xa0), ("rts", 0xb0), ("cts", 0xc0), ("ack", 0xd0), ("cf-end", 0xe0), ("cf-end-ack", 0xf0)];
+        [("ps-poll", 0xa0), ("rts", 0xb0), ("cts", 0xc0), ("ack", 0xd0), ("cf-end", 0xe0), ("cf-end-ack", 0xf0)];
 
     private static readonly (string, int)[] DataSubtypes =
     [
@@ -207,7 +208,7 @@ internal sealed partial class CodeGenerator
     private void InsertComputeVlOffsets(Block root)
     {
         if (!IsWlanHeaderOutermost) return;
-        if (_offLinkPl.Reg != -1 && _offOuterLinkHdr.IsVariable && _offOuterLinkHdr.Reg == -1)
+        if (_offOuterLinkPl.Reg != -1 && _offOuterLinkHdr.IsVariable && _offOuterLinkHdr.Reg == -1)
             _offOuterLinkHdr.Reg = AllocReg();
         var pre = new List<Stmt>();
         if (_outerLinkType == Dlt.Ieee80211Radio && _offOuterLinkHdr.Reg != -1)
@@ -220,12 +221,12 @@ internal sealed partial class CodeGenerator
             pre.Add(new Stmt(Op.ST, (uint)_offOuterLinkHdr.Reg));
             pre.Add(new Stmt(Op.MISC | Op.TAX));
         }
-        if (_offLinkPl.Reg == -1)
+        if (_offOuterLinkPl.Reg == -1)
         {
             if (pre.Count > 0) root.Stmts.InsertRange(0, pre);
             return;
         }
-        uint reg = (uint)_offLinkPl.Reg;
+        uint reg = (uint)_offOuterLinkPl.Reg;
         if (pre.Count == 0) pre.Add(new Stmt(Op.LDX | Op.IMM, 0));
         pre.Add(new Stmt(Op.MISC | Op.TXA));
         pre.Add(new Stmt(Op.ALU | Op.ADD | Op.K, 24));
@@ -264,9 +265,4 @@ internal sealed partial class CodeGenerator
     }
 
     private bool IsWlanHeaderOutermost => _outerLinkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
-
-    // ---- not yet generated: libpcap's Geneve and protochain
-
-    public Block Geneve(uint vni, bool hasVni) => throw new PcapException("geneve is not supported by this compiler yet");
-    private Block ProtoChain(uint v, int proto) => throw new PcapException("protochain is not supported by this compiler yet");
 }

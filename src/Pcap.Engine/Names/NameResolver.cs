@@ -1,16 +1,17 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using Pcap.Engine.Interop;
 
 namespace Pcap.Engine.Names;
 
-/// <summary>libpcap's nametoaddr.c: names of hosts, networks, ports, protocols and MAC addresses.</summary>
+/// <summary>libpcap's nametoaddr.c: names of hosts, networks, ports, protocols and MAC addresses, through the C library.</summary>
 public static unsafe class NameResolver
 {
     public const int ProtoUndef = -1;
-    private const int IpProtoTcp = 6, IpProtoUdp = 17, IpProtoSctp = 132;
+    private const int IpProtoTcp = 6, IpProtoUdp = 17;
 
-    /// <summary>Ethernet types by name (eproto_db).</summary>
+    /// <summary>Ethernet types by name, in eproto_db's order.</summary>
     public static readonly (string Name, ushort Type)[] EtherProtocols =
     [
         ("aarp", 0x80f3), ("arp", 0x0806), ("atalk", 0x809b), ("decnet", 0x6003), ("ip", 0x0800), ("ip6", 0x86dd),
@@ -20,55 +21,83 @@ public static unsafe class NameResolver
     /// <summary>LLC SAPs by name (llc_db).</summary>
     public static readonly (string Name, byte Sap)[] LlcProtocols = [("iso", 0xfe), ("stp", 0x42), ("ipx", 0xe0), ("netbeui", 0xf0)];
 
-    /// <summary>pcap_nametoaddrinfo: every address (4 or 16 bytes) of a host, in resolver order.</summary>
+    /// <summary>pcap_nametoaddrinfo: getaddrinfo's list (the caller frees it with freeaddrinfo), or null.</summary>
+    public static IntPtr AddrInfo(string name)
+    {
+        Netdb.AddrInfo hints = default;
+        hints.SockType = Netdb.SockStream;
+        hints.Protocol = Netdb.IpProtoTcp;
+        Netdb.AddrInfo* res;
+        return Netdb.GetAddrInfo(name, null, &hints, &res) != 0 ? IntPtr.Zero : (IntPtr)res;
+    }
+
+    /// <summary>Every address (4 or 16 bytes) of a host, in resolver order (what gencode walks).</summary>
     public static List<byte[]> HostAddresses(string name)
     {
         var list = new List<byte[]>();
-        Libc.AddrInfo hints = default;
-        hints.Family = 0;
-        hints.SockType = Libc.SockStream;
-        hints.Protocol = Libc.IpProtoTcp;
-        Libc.AddrInfo* res;
-        if (Libc.GetAddrInfo(name, null, &hints, &res) != 0) return list;
+        var res = (Netdb.AddrInfo*)AddrInfo(name);
         for (var ai = res; ai != null; ai = ai->Next)
         {
-            if (ai->Family == Libc.AfInet) list.Add(new ReadOnlySpan<byte>(ai->Addr + 4, 4).ToArray());
-            else if (ai->Family == Libc.AfInet6) list.Add(new ReadOnlySpan<byte>(ai->Addr + 8, 16).ToArray());
+            if (ai->Family == Netdb.AfInet) list.Add(new ReadOnlySpan<byte>(ai->Addr + 4, 4).ToArray());
+            else if (ai->Family == Netdb.AfInet6) list.Add(new ReadOnlySpan<byte>(ai->Addr + 8, 16).ToArray());
         }
-        Libc.FreeAddrInfo(res);
+        if (res != null) Netdb.FreeAddrInfo(res);
         return list;
+    }
+
+    /// <summary>
+    /// pcap_nametoaddr: gethostbyname's address list with each IPv4 address turned to host byte order in
+    /// place; the list is the C library's static storage, valid until its next host lookup.
+    /// </summary>
+    public static IntPtr HostAddressList(string name)
+    {
+        lock (Netdb.StaticResultLock)
+        {
+            byte* hp = Netdb.GetHostByName(name);
+            if (hp == null) return IntPtr.Zero;
+            uint** list = *(uint***)(hp + 24);
+            for (uint** p = list; *p != null; p++)
+                **p = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(**p);
+            return (IntPtr)list;
+        }
     }
 
     /// <summary>pcap_nametonetaddr: the network number in host order, 0 when unknown.</summary>
     public static uint NetworkAddress(string name)
     {
-        lock (Libc.NetdbLock)
+        lock (Netdb.StaticResultLock)
         {
-            byte* np = Libc.GetNetByName(name);
+            byte* np = Netdb.GetNetByName(name);
             return np == null ? 0 : *(uint*)(np + 20);
         }
     }
 
-    private static int ServicePort(string name, string proto)
+    /// <summary>The port of a service for one socket type, as getaddrinfo(NULL, name) gives it, or -1.</summary>
+    private static int ServicePort(string name, int sockType, int protocol)
     {
-        lock (Libc.NetdbLock)
+        Netdb.AddrInfo hints = default;
+        hints.SockType = sockType;
+        hints.Protocol = protocol;
+        Netdb.AddrInfo* res;
+        if (Netdb.GetAddrInfo(null, name, &hints, &res) != 0) return -1;
+        int port = -1;
+        for (var ai = res; ai != null; ai = ai->Next)
         {
-            byte* sp = Libc.GetServByName(name, proto);
-            if (sp == null) return -1;
-            uint p = *(uint*)(sp + 16);
-            return (int)((p & 0xff) << 8 | (p >> 8) & 0xff);
+            if (ai->Addr == null) continue;
+            if (ai->Family is Netdb.AfInet or Netdb.AfInet6)
+            {
+                port = ai->Addr[2] << 8 | ai->Addr[3]; // sin_port / sin6_port, network order
+                break;
+            }
         }
+        Netdb.FreeAddrInfo(res);
+        return port;
     }
 
     /// <summary>pcap_nametoport: port of a service and its protocol (PROTO_UNDEF when tcp and udp agree).</summary>
     public static bool Port(string name, out uint port, out uint proto)
     {
-        // getaddrinfo, which libpcap uses, also takes a numeric service for every protocol.
-        bool numeric = name.Length is > 0 and <= 5;
-        foreach (char c in name) numeric &= char.IsAsciiDigit(c);
-        int tcp, udp;
-        if (numeric && int.Parse(name, System.Globalization.CultureInfo.InvariantCulture) <= 65535) tcp = udp = int.Parse(name, System.Globalization.CultureInfo.InvariantCulture);
-        else { tcp = ServicePort(name, "tcp"); udp = ServicePort(name, "udp"); }
+        int tcp = ServicePort(name, Netdb.SockStream, Netdb.IpProtoTcp), udp = ServicePort(name, Netdb.SockDgram, Netdb.IpProtoUdp);
         port = 0;
         proto = unchecked((uint)ProtoUndef);
         if (tcp >= 0)
@@ -100,7 +129,7 @@ public static unsafe class NameResolver
     /// <summary>sscanf(name, "%d-%d") == 2.</summary>
     private static bool ScanTwoNumbers(string s, out int a, out int b)
     {
-        a = b = 0;
+        b = 0;
         int i = 0;
         if (!ScanInt(s, ref i, out a)) return false;
         if (i >= s.Length || s[i] != '-') return false;
@@ -125,9 +154,9 @@ public static unsafe class NameResolver
     /// <summary>pcap_nametoproto: an IP protocol number, or PROTO_UNDEF.</summary>
     public static int Protocol(string name)
     {
-        lock (Libc.NetdbLock)
+        lock (Netdb.StaticResultLock)
         {
-            byte* p = Libc.GetProtoByName(name);
+            byte* p = Netdb.GetProtoByName(name);
             return p == null ? ProtoUndef : *(int*)(p + 16);
         }
     }
@@ -146,28 +175,103 @@ public static unsafe class NameResolver
         return ProtoUndef;
     }
 
-    /// <summary>pcap_ether_hostton through the C library (/etc/ethers), or null.</summary>
+    /// <summary>pcap_ether_hostton through the C library's ether_hostton (/etc/ethers), or null.</summary>
     public static byte[]? EtherHost(string name)
     {
         byte* e = stackalloc byte[6];
-        return Libc.EtherHostton(name, e) == 0 ? new ReadOnlySpan<byte>(e, 6).ToArray() : null;
+        return Netdb.EtherHostton(name, e) == 0 ? new ReadOnlySpan<byte>(e, 6).ToArray() : null;
     }
 
-    private static int XdToI(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    private static int XdToI(int c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    private static bool IsXDigit(int c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
+    private static bool IsSpace(int c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
 
-    /// <summary>pcap_ether_aton: hex bytes separated by ':', '.' or '-' (or none), as libpcap reads them.</summary>
+    /// <summary>pcap_ether_aton: hex bytes separated by ':', '.' or '-' (or none), as libpcap reads them (at most 6).</summary>
     public static byte[] EtherAton(string s)
     {
-        var e = new List<byte>(6);
-        int i = 0;
-        while (i < s.Length)
+        var e = new byte[6];
+        int i = 0, n = 0;
+        while (i < s.Length && n < 6)
         {
             if (s[i] is ':' or '.' or '-') i++;
             int d = i < s.Length ? XdToI(s[i++]) : 0;
-            if (i < s.Length && Uri.IsHexDigit(s[i])) { d = d << 4 | XdToI(s[i++]); }
-            e.Add((byte)d);
+            if (i < s.Length && IsXDigit(s[i])) d = d << 4 | XdToI(s[i++]);
+            e[n++] = (byte)d;
         }
-        while (e.Count < 6) e.Add(0);
-        return [.. e];
+        return e;
+    }
+
+    /// <summary>struct pcap_etherent: addr[6], name[122].</summary>
+    public const int EtherentSize = 128;
+
+    private static int SkipSpace(IntPtr f)
+    {
+        int c;
+        do c = Stdio.Getc(f); while (IsSpace(c) && c != '\n');
+        return c;
+    }
+
+    private static int SkipLine(IntPtr f)
+    {
+        int c;
+        do c = Stdio.Getc(f); while (c != '\n' && c != -1);
+        return c;
+    }
+
+    /// <summary>pcap_next_etherent: the next "MAC name" line of an ethers file into <paramref name="entry"/>; false at EOF.</summary>
+    public static bool NextEtherent(IntPtr fp, byte* entry)
+    {
+        new Span<byte>(entry, EtherentSize).Clear();
+        while (true)
+        {
+            int c = SkipSpace(fp);
+            if (c == -1) return false;
+            if (c == '\n') continue;
+            if (!IsXDigit(c))
+            {
+                if (SkipLine(fp) == -1) return false;
+                continue;
+            }
+            for (int i = 0; i < 6; i++)
+            {
+                int d = XdToI(c);
+                c = Stdio.Getc(fp);
+                if (c == -1) return false;
+                if (IsXDigit(c))
+                {
+                    d = d << 4 | XdToI(c);
+                    c = Stdio.Getc(fp);
+                    if (c == -1) return false;
+                }
+                entry[i] = (byte)d;
+                if (c != ':') break;
+                c = Stdio.Getc(fp);
+                if (c == -1) return false;
+            }
+            if (!IsSpace(c))
+            {
+                if (SkipLine(fp) == -1) return false;
+                continue;
+            }
+            c = SkipSpace(fp);
+            if (c == -1) return false;
+            if (c == '\n') continue;
+            if (c == '#')
+            {
+                if (SkipLine(fp) == -1) return false;
+                continue;
+            }
+            byte* bp = entry + 6;
+            int room = EtherentSize - 6 - 1;
+            do
+            {
+                *bp++ = (byte)c;
+                c = Stdio.Getc(fp);
+                if (c == -1) return false;
+            } while (!IsSpace(c) && --room != 0);
+            *bp = 0;
+            if (c != '\n') SkipLine(fp);
+            return true;
+        }
     }
 }
