@@ -238,7 +238,7 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
         interfaces.Add(new Interface(resolution, offset, factor, scale));
     }
 
-    private protected override int NextPacket(PacketHeader* header, out byte* data)
+    private protected override int NextPacket(PacketHeader* header, out byte* data, bool mayRead)
     {
         data = null;
         uint interfaceId;
