@@ -50,10 +50,10 @@ public abstract unsafe class SavefileHandle : Handle
     private protected const int NotBuffered = 2;
 
     /// <summary>
-    /// True for formats whose records are handed to a C handler in batches (NextPacket honours mayRead,
-    /// sets <see cref="RecordStart"/>, and reading a record changes nothing but the position).
+    /// Whether records may go to a C handler in batches: false where reading a record changes more than
+    /// the position (pseudo-headers swapped in place), since a batch may have to read records again.
     /// </summary>
-    private protected virtual bool BatchesRecords => false;
+    private protected abstract bool BatchesRecords { get; }
 
     /// <summary>Where the record <see cref="NextPacket"/> returned last began in the read buffer.</summary>
     private protected long RecordStart;
