@@ -143,12 +143,32 @@ if grep -q "length 100" "$tmp/direction-out.ours.txt" 2>/dev/null; then fail dir
 
 # A filter attached in the kernel (or in user space where the kernel can't run it).
 if in_cap "$ours" tcpdump -d 'udp dst port 7001' >/dev/null 2>"$tmp/compile.err"; then
-	start filter -i pcl0 -c 10 udp dst port 7001 && send pcl1 40
+	# The kernel holds the program (ss shows the socket's classic BPF filter), as with libpcap.
+	kernel_filter() { in_cap ss -0 -b -p 2>/dev/null | awk -v pid="pid=$1," 'index($0, pid) { on = 1; next } on && /bpf filter/ { found = 1 } { on = 0 } END { exit !found }'; }
+	start filter -i pcl0 -c 10 udp dst port 7001
+	if ! command -v ss >/dev/null; then
+		echo "SKIP live/filter-in-kernel: ss (iproute2) is not installed"
+	elif kernel_filter $ours_pid && kernel_filter $sys_pid; then
+		pass filter-in-kernel
+	else
+		fail filter-in-kernel "no socket filter attached for our tcpdump ($(in_cap ss -0 -b -p 2>&1 | head -4 | tr '\n' ' '))"
+	fi
+	send pcl1 40
 	finish filter "7001"
 	if grep -q "\.7000:" "$tmp/filter.ours.txt" 2>/dev/null; then fail filter-rejects "a packet to port 7000 passed"; fi
-	start filter-any -i any -c 10 udp dst port 7000 && send pcl1 40
+	start filter-any -i any -c 10 udp dst port 7000
+	if command -v ss >/dev/null; then
+		if kernel_filter $ours_pid; then pass filter-any-in-kernel; else fail filter-any-in-kernel "the cooked-mode program was not attached"; fi
+	fi
+	send pcl1 40
 	finish filter-any "7000"
-	start filter-vlan -i pcl0 -c 5 vlan 10 && { send pcl1 10; send pcl1 10 100 1 10; }
+	start filter-vlan -i pcl0 -c 5 vlan 10
+	# Our compiler tests the tag in the frame, so this program runs in user space, not in the kernel.
+	if command -v ss >/dev/null; then
+		if kernel_filter $ours_pid; then fail filter-vlan-in-user-space "a kernel filter is attached"; else pass filter-vlan-in-user-space; fi
+	fi
+	send pcl1 10
+	send pcl1 10 100 1 10
 	finish filter-vlan "vlan 10"
 else
 	echo "SKIP live/filter: our pcap_compile refuses the expression ($(head -1 "$tmp/compile.err"))"
