@@ -10,8 +10,8 @@
  *       bpf_validate and bpf_dump(OPTION) of every program.
  *   bpf-text names
  *       The link-type, time-stamp-type and status tables, pcap_open_dead handles, pcap_set_datalink,
- *       pcap_list_datalinks, pcap_compile of the empty expression, pcap_freecode and the static
- *       buffers' lifetimes, as text.
+ *       pcap_list_datalinks, pcap_compile of the empty expression, pcap_freecode, the static
+ *       buffers' lifetimes, and the same calls on a handle not yet activated, as text.
  *   bpf-text filter DIR < PROGRAMS
  *       For every program, over every frame of DIR/<dlt-name>.pcap: bpf_filter and
  *       pcap_offline_filter results (as a count of accepted frames and a checksum of return
@@ -256,6 +256,20 @@ static int names(void)
 	printf("compile snaplen 0: %d %s\n", pcap_compile(p, &prog, "", 1, 0), pcap_geterr(p));
 	pcap_close(p);
 	printf("open_offline missing: %s\n", pcap_open_offline("/nonexistent", errbuf) == NULL ? errbuf : "opened");
+
+	/* A handle not yet activated: no link type to compile for or to list. */
+	p = pcap_create("lo", errbuf);
+	if (p != NULL) {
+		struct bpf_insn ret = { 0x06, 0, 0, 1 };
+		struct bpf_program one = { 1, &ret };
+		strcpy(pcap_geterr(p), "untouched");
+		printf("created: datalink %d ext %d", pcap_datalink(p), pcap_datalink_ext(p));
+		printf(" list %d %s", pcap_list_datalinks(p, &dlts), pcap_geterr(p));
+		printf(" compile %d %s", pcap_compile(p, &prog, "", 1, 0), pcap_geterr(p));
+		printf(" setfilter %d %s", pcap_setfilter(p, &one), pcap_geterr(p));
+		printf(" set_datalink %d %s\n", pcap_set_datalink(p, 1), pcap_geterr(p));
+		pcap_close(p);
+	}
 
 	struct bpf_insn insn = { 0x15, 1, 2, 0x800 };
 	char *image = bpf_image(&insn, 4);

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -343,4 +344,73 @@ CHECK(live_lookupdev)
 	EXPECT(all != NULL && !(all->flags & PCAP_IF_LOOPBACK), "first device is loopback or none");
 	EXPECT_STR(dev, all->name);
 	pcap_freealldevs(all);
+}
+
+CHECK(live_handle_details)
+{
+	pcap_t *p;
+	fresh_namespace();
+	p = active("va", 65535, 100);
+	EXPECT(pcap_file(p) == NULL, "pcap_file of a live handle");
+	EXPECT(pcap_fileno(p) >= 0, "no descriptor");
+	EXPECT_INT(pcap_datalink_ext(p), 0);
+	EXPECT_INT(pcap_is_swapped(p), 0);
+	EXPECT(pcap_get_required_select_timeout(p) == NULL, "Linux needs no select timeout");
+	EXPECT_INT(pcap_set_datalink(p, DLT_DOCSIS), 0); /* an Ethernet device offers DOCSIS */
+	EXPECT_INT(pcap_datalink(p), DLT_DOCSIS);
+	EXPECT_INT(pcap_set_datalink(p, DLT_EN10MB), 0);
+	pcap_close(p);
+}
+
+static pcap_t *signalled;
+static volatile int stats_in_handler = 99;
+
+static void on_usr1(int sig)
+{
+	struct pcap_stat st;
+	(void)sig;
+	/* What tcpdump does: statistics on SIGUSR1, pcap_breakloop on SIGINT. */
+	stats_in_handler = pcap_stats(signalled, &st);
+	pcap_breakloop(signalled);
+}
+
+static void *signal_later(void *unused)
+{
+	(void)unused;
+	usleep(200000);
+	kill(getpid(), SIGUSR1);
+	return NULL;
+}
+
+/* pcap_stats and pcap_breakloop from a signal handler stop an idle live pcap_loop with -2. */
+CHECK(live_breakloop_from_signal_handler)
+{
+	struct sigaction sa;
+	pthread_t t;
+	fresh_namespace();
+	signalled = active("va", 65535, 1000);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	EXPECT_INT(pcap_setfilter(signalled, &(struct bpf_program){ 1, (struct bpf_insn[]){ BPF_STMT(BPF_RET | BPF_K, 0) } }), 0);
+	pthread_create(&t, NULL, signal_later, NULL);
+	EXPECT_INT(pcap_loop(signalled, -1, ignore, NULL), PCAP_ERROR_BREAK);
+	pthread_join(t, NULL);
+	EXPECT_INT(stats_in_handler, 0);
+	pcap_close(signalled);
+}
+
+/* Non-blocking mode asked for before activation is applied by pcap_activate. */
+CHECK(live_nonblock_before_activation)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+	fresh_namespace();
+	p = pcap_create("va", errbuf);
+	EXPECT(p != NULL, "pcap_create: %s", errbuf);
+	EXPECT_INT(pcap_setnonblock(p, 1, errbuf), 0);
+	EXPECT_INT(pcap_getnonblock(p, errbuf), PCAP_ERROR_NOT_ACTIVATED);
+	EXPECT_INT(pcap_activate(p), 0);
+	EXPECT_INT(pcap_getnonblock(p, errbuf), 1);
+	pcap_close(p);
 }

@@ -106,3 +106,33 @@ CHECK(bufsize_by_kind)
 	pcap_close(dead);
 	pcap_close(created);
 }
+
+/* The release functions take what the allocators can hand out, NULL and empty included. */
+CHECK(free_functions_tolerate_null)
+{
+	struct bpf_program empty = { 0, NULL };
+	pcap_freealldevs(NULL);
+	pcap_free_datalinks(NULL);
+	pcap_free_tstamp_types(NULL);
+	pcap_freecode(&empty);
+}
+
+/* pcap_compile's refusals, with libpcap's texts. */
+CHECK(compile_error_texts)
+{
+	static const struct { int dlt; const char *expr, *text; } t[] = {
+		{ DLT_EN10MB, "ip and (", "can't parse filter expression: syntax error" },
+		{ DLT_EN10MB, "host no.such.host.invalid", "unknown host 'no.such.host.invalid'" },
+		{ DLT_EN10MB, "port 99999", "illegal port number 99999 > 65535" },
+		{ DLT_EN10MB, "ip broadcast", "netmask not known, so 'ip broadcast' not supported" },
+		/* an unknown DLT fails even for the empty expression, with the matching range in the text */
+		{ 9999, "", "unknown data link type 9999 (min 104, max 289)" },
+	};
+	for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++) {
+		pcap_t *p = pcap_open_dead(t[i].dlt, 100);
+		struct bpf_program prog;
+		EXPECT_INT(pcap_compile(p, &prog, t[i].expr, 1, PCAP_NETMASK_UNKNOWN), PCAP_ERROR);
+		EXPECT_STR(pcap_geterr(p), t[i].text);
+		pcap_close(p);
+	}
+}

@@ -3,7 +3,8 @@
  * process with dlopen(RTLD_LOCAL) (../shared/compat/filters/README.md says how to judge).
  *
  *   filter-diff OUR_LIB SYSTEM_LIB SHARED_DIR corpus        every case of corpus.tsv
- *   filter-diff OUR_LIB SYSTEM_LIB SHARED_DIR list FILE      "DLT<TAB>expression" lines (fuzzing)
+ *   filter-diff OUR_LIB SYSTEM_LIB SHARED_DIR list FILE      "DLT<TAB>expression" lines
+ *   filter-diff OUR_LIB SYSTEM_LIB SHARED_DIR fuzz N SEED    N random expressions from the grammar
  *
  * For each case: accept/refuse and error texts must agree; for accepted cases, our program and
  * libpcap's (optimised and not) give the same verdict through the system bpf_filter on every frame
@@ -222,25 +223,38 @@ static int verdicts(struct tally *t, const char *id, const char *dlt_name, const
 	}
 	struct frames *s = set_for(dlt);
 	struct bpf_program other = { 0, NULL };
-	int have_other = 0, ok = 1, q = quirky(dlt_name, expr);
+	int have_other = 0, ok = 1, q = quirky(dlt_name, expr), own_shown = 0;
+	int ref_noise = unstored_scratch_load(ref->bf_insns, (int)ref->bf_len) >= 0;
 	for (int i = 0; i < s->n; i++) {
 		struct frame *f = &s->f[i];
 		u_int a = sys.filter(our->bf_insns, f->data, f->hdr.len, f->hdr.caplen);
 		u_int b = sys.filter(ref->bf_insns, f->data, f->hdr.len, f->hdr.caplen);
 		/* Our interpreter and pcap_offline_filter against the system's, for both programs. */
-		t->own_machine_runs += 2;
-		if (ours.filter(our->bf_insns, f->data, f->hdr.len, f->hdr.caplen) == a &&
-		    (ours.offline_filter(our, &f->hdr, f->data) != 0) == (a != 0))
+		/* libpcap's program is compared only where it reads no uninitialised scratch cell (its verdict is noise there). */
+		t->own_machine_runs += ref_noise ? 1 : 2;
+		u_int oa = ours.filter(our->bf_insns, f->data, f->hdr.len, f->hdr.caplen);
+		u_int ob = ours.filter(ref->bf_insns, f->data, f->hdr.len, f->hdr.caplen);
+		if (oa == a && (ours.offline_filter(our, &f->hdr, f->data) != 0) == (a != 0))
 			t->own_machine_agree++;
-		if (ours.filter(ref->bf_insns, f->data, f->hdr.len, f->hdr.caplen) == b)
+		if (ref_noise)
+			ob = b;
+		else if (ob == b)
 			t->own_machine_agree++;
+		if ((oa != a || ob != b) && !own_shown) {
+			char what[160];
+			snprintf(what, sizeof(what), "our bpf_filter: %u on our program (system %u), %u on libpcap's (system %u), frame %d",
+			    oa, a, ob, b, i);
+			show(t, id, dlt_name, expr, what);
+			own_shown = 1;
+		}
 		t->frame_runs++;
 		if (a == b || q) {
 			t->frame_agree++;
 			continue;
 		}
-		/* Truncated frames: libpcap's optimised and unoptimised programs may differ there themselves. */
-		if (f->hdr.caplen < f->hdr.len || f->hdr.caplen < 128) {
+		/* Where a load goes past the captured bytes (a truncated frame, or the Linux packet-type extension a
+		 * savefile lacks), libpcap's optimised and unoptimised programs disagree themselves: either is libpcap. */
+		{
 			char err[PCAP_ERRBUF_SIZE];
 			if (!have_other)
 				have_other = compile(&sys, dlt, snap, expr, !opt, mask, &other, err) == 0 ? 1 : -1;
@@ -313,6 +327,80 @@ static void judge(struct tally *t, const char *id, const char *dlt_name, const c
 	ours.freecode(&oo);
 }
 
+/* Random expressions from pcap-filter(7)'s grammar, well-formed and (one in six) with a stray token. */
+static unsigned long long rng;
+
+static unsigned pick(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+#define PICK(a) (a[pick(sizeof(a) / sizeof(a[0]))])
+
+static const char *protos[] = { "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp", "icmp6", "igmp", "pim", "vrrp",
+	"ah", "esp", "ether", "link", "wlan", "decnet", "iso", "stp", "ipx", "netbeui", "atalk", "radio", "carp", "isis" };
+static const char *dirs[] = { "src", "dst", "src or dst", "src and dst", "addr1", "addr3", "ra", "ta" };
+static const char *kinds[] = { "host", "net", "port", "portrange", "proto", "protochain", "gateway" };
+static const char *ids[] = { "1.2.3.4", "10.0.0.0/8", "10.1", "192.168.1.0 mask 255.255.255.0", "80", "1-1023", "http",
+	"domain", "::1", "fe80::/16", "2001:db8::1", "00:11:22:33:44:55", "localhost", "tcp", "udp", "300.1.2.3", "70000",
+	"0x10", "017", "6", "17", "smtp-25" };
+static const char *atoms[] = { "vlan", "vlan 100", "vlan and vlan", "mpls", "mpls 7", "pppoes", "pppoes 3", "pppoed", "llc",
+	"llc u", "broadcast", "multicast", "ip broadcast", "ip multicast", "ip6 multicast", "less 100", "greater 60",
+	"inbound", "outbound", "type data", "type mgt subtype beacon", "subtype probe-req", "dir tods",
+	"tcp[tcpflags] & tcp-syn != 0", "icmp[icmptype] = icmp-echo", "len > 100", "ip[2:2] - 20 > 0", "ether[0] & 1 = 1",
+	"udp[8:4] = 0x12345678", "ip[0] % 3 * 2 = 1", "geneve", "geneve 7", "ifindex 2", "byte 3 & 4", "icmp6[0] = 128" };
+static const char *junk[] = { "(", ")", "and", "or", "not", "[", "]", ":", "=", "+", "&&", "!", "host", "42" };
+static const char *dlt_names[] = { "EN10MB", "RAW", "LINUX_SLL", "LINUX_SLL2", "NULL", "LOOP", "PPP", "IEEE802_11",
+	"IEEE802_11_RADIO" };
+
+static void expression(char *out, size_t size, int depth)
+{
+	char a[2048], b[2048];
+	switch (pick(depth > 2 ? 2 : 6)) {
+	case 0:
+		snprintf(out, size, "%s", pick(2) ? PICK(atoms) : PICK(protos));
+		break;
+	case 1:
+		snprintf(out, size, "%s%s%s%s%s%s", pick(2) ? PICK(protos) : "", " ", pick(2) ? PICK(dirs) : "", " ",
+		    pick(3) ? PICK(kinds) : "", " ");
+		snprintf(out + strlen(out), size - strlen(out), "%s", PICK(ids));
+		break;
+	case 2:
+		expression(a, sizeof(a), depth + 1);
+		snprintf(out, size, "not %.1000s", a);
+		break;
+	case 3:
+		expression(a, sizeof(a), depth + 1);
+		snprintf(out, size, "(%.1000s)", a);
+		break;
+	case 4:
+		expression(a, sizeof(a), depth + 1);
+		if (pick(3) == 0)
+			snprintf(b, sizeof(b), "%s", PICK(ids));
+		else
+			expression(b, sizeof(b), depth + 1);
+		snprintf(out, size, "%.1000s and %.1000s", a, b);
+		break;
+	default:
+		expression(a, sizeof(a), depth + 1);
+		expression(b, sizeof(b), depth + 1);
+		snprintf(out, size, "%.1000s or %.1000s", a, b);
+		break;
+	}
+	if (depth == 0 && pick(6) == 0) {
+		size_t len = strlen(out), at = pick((unsigned)len + 1);
+		while (at < len && out[at] != ' ')
+			at++;
+		snprintf(a, sizeof(a), "%.*s %s%.1000s", (int)(at > 1000 ? 1000 : at), out, PICK(junk), out + at);
+		snprintf(out, size, "%s", a);
+	}
+}
+
+static void report(struct tally *t, const char *what);
+
 static void options(const char *notes, int *snap, bpf_u_int32 *mask)
 {
 	const char *p;
@@ -342,6 +430,19 @@ int main(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	char path[4096], line[8192];
 	int corpus = strcmp(argv[4], "corpus") == 0;
+	if (strcmp(argv[4], "fuzz") == 0) {
+		long count = argc > 5 ? atol(argv[5]) : 2000;
+		rng = (unsigned long long)(argc > 6 ? atol(argv[6]) : 4242) * 2654435761ULL + 1;
+		for (long i = 0; i < count; i++) {
+			char expr[4096], id[64];
+			const char *dlt = PICK(dlt_names);
+			expression(expr, sizeof(expr), 0);
+			snprintf(id, sizeof(id), "fuzz-%ld", i);
+			judge(&t, id, dlt, expr, 262144, pick(4) == 0 ? 0xffffff00u : PCAP_NETMASK_UNKNOWN);
+		}
+		report(&t, "filters-fuzz");
+		return 0;
+	}
 	if (corpus)
 		snprintf(path, sizeof(path), "%s/compat/filters/corpus.tsv", argv[3]);
 	else
@@ -379,7 +480,13 @@ int main(int argc, char **argv)
 		}
 	}
 	fclose(in);
-	const char *what = corpus ? "filters-corpus" : "filters-fuzz";
+	report(&t, corpus ? "filters-corpus" : "filters-list");
+	return 0;
+}
+
+static void report(struct tally *t0, const char *what)
+{
+	struct tally t = *t0;
 	printf("%s: accept/refuse agree %ld/%ld; error texts equal %ld/%ld; verdicts agree %ld/%ld cases "
 	    "(%ld/%ld frame runs); invalid programs %ld; our bpf_filter/pcap_offline_filter agree %ld/%ld; "
 	    "instructions ours %ld vs libpcap %ld\n", what, t.accept_agree, t.cases, t.errors_equal, t.refused_both,
@@ -392,5 +499,4 @@ int main(int argc, char **argv)
 	LINE("verdicts", t.verdicts_agree, t.accepted_both);
 	LINE("valid-programs", t.accepted_both - t.invalid, t.accepted_both);
 	LINE("own-interpreter", t.own_machine_agree, t.own_machine_runs);
-	return 0;
 }

@@ -249,7 +249,7 @@ static int emu_poll(struct pollfd *fds, nfds_t n, long long timeout_ms, const si
 			fds[i].revents = port_events(p, fds[i].events);
 			ready += fds[i].revents != 0;
 			real[i].fd = p->bound ? p->sock : -1;
-			real[i].events = POLLIN;
+			real[i].events = fds[i].events & POLLIN; /* only a wait for frames needs the socket */
 		}
 		pthread_mutex_unlock(&lock);
 		long long left = deadline < 0 ? -1 : deadline - now_ms();

@@ -135,14 +135,14 @@ int main(int argc, char **argv)
 		int busy = pcap_dispatch(p, -1, count, NULL);
 		snprintf(why, sizeof why, "setnonblock %d getnonblock %d, idle dispatch %d (%.2f s), after traffic %d (sender %d)",
 			set, get, idle, idle_wall, busy, sent);
-		result("nonblock-returns-at-once-when-idle", set == 0 && get == 1 && idle == 0 && idle_wall < 0.5, why);
+		/* A read that waited would hang here with timeout 0; the suite's timeout(1) turns that into a FAIL. */
+		result("nonblock-returns-at-once-when-idle", set == 0 && get == 1 && idle == 0, why);
 		result("nonblock-delivers-waiting-packets", sent == 0 && busy > 0, why);
 		pcap_close(p);
 	} else if (strcmp(mode, "breakloop") == 0) {
 		pcap_t *p = open_port(dev, 0);
 		pthread_t t;
 		pthread_create(&t, NULL, breaker, p);
-		alarm(10); /* a read that is never woken ends the test by SIGALRM */
 		int r = pcap_loop(p, -1, count, NULL);
 		pthread_join(t, NULL);
 		snprintf(why, sizeof why, "pcap_loop returned %d", r);
@@ -202,18 +202,21 @@ int main(int argc, char **argv)
 		wait(NULL);
 		pcap_close(p);
 	} else if (strcmp(mode, "inject") == 0) {
-		/* ARG frames out of the port; the suite checks that the peer received them. */
+		/* ARG frames (of the size after the count, 100 bytes by default) out of the port; the suite
+		 * checks that the peer received them. Frames beyond a netmap buffer go out in NS_MOREFRAG slots. */
 		pcap_t *p = open_port(dev, 100);
-		int n = atoi(arg), ok = 0;
-		unsigned char frame[100];
+		int n = atoi(arg), ok = 0, size = argc > 4 ? atoi(argv[4]) : 100;
+		unsigned char frame[9000];
+		if (size < 14 || size > (int)sizeof frame)
+			return 2;
 		memset(frame, 0xff, 6);
 		memcpy(frame + 6, "\x02\x00\x00\x00\x00\x03", 6);
 		frame[12] = 0x88;
 		frame[13] = 0xb5;
 		for (int i = 0; i < n; i++) {
-			for (int j = 14; j < 100; j++)
+			for (int j = 14; j < size; j++)
 				frame[j] = (unsigned char)(i + j);
-			ok += pcap_inject(p, frame, sizeof frame) == (int)sizeof frame;
+			ok += pcap_inject(p, frame, (size_t)size) == size;
 			usleep(2000);
 		}
 		snprintf(why, sizeof why, "%d of %d pcap_inject calls returned the length (%s)", ok, n, pcap_geterr(p));

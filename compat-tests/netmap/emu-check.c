@@ -102,6 +102,23 @@ int main(void)
 	check("sync-unbound-enxio", ioctl(z.fd, NIOCRXSYNC, NULL) < 0 && errno == ENXIO, "expected ENXIO");
 	close(z.fd);
 
+	/* PORT_INFO_GET needs no binding: what a REGISTER of that port would give. */
+	struct nmreq_header ih;
+	struct nmreq_port_info_get info;
+	memset(&ih, 0, sizeof ih);
+	memset(&info, 0, sizeof info);
+	ih.nr_version = 14;
+	ih.nr_reqtype = NETMAP_REQ_PORT_INFO_GET;
+	snprintf(ih.nr_name, sizeof ih.nr_name, "%s", a);
+	ih.nr_body = (uintptr_t)&info;
+	z.fd = open("/dev/netmap", O_RDWR);
+	int ir = ioctl(z.fd, NIOCCTRL, &ih);
+	check("port-info-get", ir == 0 && info.nr_memsize > 0 && info.nr_rx_rings == 1 && info.nr_tx_rings == 1 &&
+		info.nr_rx_slots > 0, "no port information");
+	snprintf(ih.nr_name, sizeof ih.nr_name, "nmemu-none0");
+	check("port-info-get-enxio", ioctl(z.fd, NIOCCTRL, &ih) < 0 && errno == ENXIO, "expected ENXIO");
+	close(z.fd);
+
 	int ea = reg(&x, a, NR_REG_ALL_NIC, 14), eb = reg(&y, bname, NR_REG_ALL_NIC, 14);
 	check("vale-register", ea == 0 && eb == 0, strerror(ea ? ea : eb));
 	if (ea || eb)

@@ -1,7 +1,8 @@
 /*
  * sfcorpus DIR: writes savefiles, sound and broken, that exercise libpcap's reader checks (pcap and
  * pcapng, both byte orders, bad magic, versions, snapshot lengths, truncated headers and records,
- * bogus lengths, pcapng block and option refusals). compat-tests/suites/21-savefile.sh reads each
+ * bogus lengths, pcapng block and option refusals), and seeded random mutations of the sound ones.
+ * compat-tests/suites/21-savefile.sh reads each
  * through the system libpcap and through ours and compares what a program sees.
  */
 #include <stdint.h>
@@ -78,6 +79,111 @@ static void idb(unsigned lt, uint32_t snap) { idb_open(lt, snap); close_block();
 static void epb(uint32_t ifid, uint64_t t, uint32_t cap, uint32_t wire, unsigned present)
 {
 	open_block(6); u32(ifid); u32(t >> 32); u32((uint32_t)t); u32(cap); u32(wire); bytes(present); close_block();
+}
+
+/*
+ * A Linux USB record (DLT_USB_LINUX_MMAPPED, or DLT_USB_LINUX reading the first 48 bytes as its header): 64-byte header, isochronous descriptors
+ * (offset, length pairs), data. The record length is computed from the URB length plus len_delta, as
+ * old libpcaps did, which libpcap fixes up for incoming isochronous completions.
+ */
+static void usb_record(unsigned event, unsigned transfer, unsigned endpoint, unsigned data_flag,
+    unsigned ndesc, const uint32_t *descs, uint32_t urb_len, uint32_t data_len, int len_delta, unsigned cut)
+{
+	uint32_t cap = 64 + 16 * ndesc + data_len - cut;
+	u32(1); u32(2); u32(cap); u32(64 + 16 * ndesc + urb_len + len_delta);
+	size_t start = len;
+	u64(1); u8(event); u8(transfer); u8(endpoint); u8(1); u16(1); u8(0); u8(data_flag);
+	u64(0); u32(0); u32(0); u32(urb_len); u32(data_len); u64(0);
+	u32(0); u32(0); u32(0); u32(ndesc);
+	for (unsigned i = 0; i < ndesc; i++) {
+		u32(0); u32(descs[2 * i]); u32(descs[2 * i + 1]); u32(0);
+	}
+	bytes(data_len);
+	len = start + cap;
+}
+
+static void usb_file(int big_endian, uint32_t linktype, const char *name)
+{
+	static const uint32_t one[] = { 0, 40 }, two[] = { 0, 10, 50, 20 }, three[] = { 0, 0, 5, 0, 7, 3 },
+	    three_more[] = { 0, 10, 50, 20, 90, 30 }, wraps[] = { 0xfffffff0u, 0x20 };
+	be = big_endian;
+	fhdr(0xa1b2c3d4, 2, 4, 65535, linktype);
+	usb_record('C', 0, 0x81, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 0, 2, two, 100, 0, 0, 0);
+	usb_record('C', 0, 0x81, 0, 2, two, 100, 0, 1, 0);
+	usb_record('S', 0, 0x81, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x01, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 1, 1, one, 100, 40, 0, 0);
+	usb_record('C', 1, 0x81, 0, 1, one, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 0, 3, three, 100, 0, 0, 0);
+	usb_record('C', 0, 0x81, 0, 3, three_more, 100, 0, 0, 22);
+	usb_record('C', 0, 0x81, 0, 0, NULL, 10, 0, 0, 0);
+	usb_record('C', 0, 0x81, 0, 1, wraps, 100, 40, 0, 0);
+	usb_record('C', 0, 0x81, 0, 1, one, 100, 40, 0, 40);
+	save(name);
+}
+
+/* DLT_PFLOG records whose uid/pid fields the reader swaps as far as the header's length, caplen and len reach. */
+static void pflog_file(void)
+{
+	static const unsigned lengths[] = { 0, 47, 48, 52, 56, 59, 60, 61 }, cuts[] = { 0, 1, 47, 48, 52, 56, 59, 60 };
+	be = 1;
+	fhdr(0xa1b2c3d4, 2, 4, 65535, 117);
+	for (unsigned i = 0; i < 8; i++) {
+		for (unsigned variant = 0; variant < 3; variant++) {
+			/* variant 0: header length field; 1: captured length; 2: original length */
+			unsigned cap = variant == 1 ? cuts[i] : 64, wire = variant == 2 ? 47 + cuts[i] / 4 : 64;
+			u32(1); u32(2); u32(cap); u32(wire);
+			size_t start = len;
+			u8(variant == 0 ? lengths[i] : 61); u8(2); u8(0); u8(0); zeros(32);
+			u32(1); u32(2); u32(0x11223344); u32(0x55667788); u32(0x99aabbcc); u32(0xddeeff00); zeros(4);
+			len = start + cap;
+		}
+	}
+	save("pcap-be-pflog");
+}
+
+/* Mutations of sound files, from a fixed seed: flipped bytes, cut files, 32-bit fields set to edge values. */
+static uint32_t seed = 20231;
+static uint32_t next_random(void)
+{
+	seed = seed * 1103515245u + 12345u;
+	return seed >> 8;
+}
+
+static void mutate(const char *base, int count)
+{
+	static unsigned char original[1 << 16];
+	static const uint32_t edges[] = { 0, 1, 3, 7, 11, 12, 0x7fffffff, 0x80000000u, 0xffffffffu, 0xfffffffcu, 262144, 262145, 65535 };
+	char path[4096];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, base);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		exit(1);
+	n = fread(original, 1, sizeof original, f);
+	fclose(f);
+	for (int i = 0; i < count; i++) {
+		char name[256];
+		memcpy(buf, original, n);
+		len = n;
+		switch (next_random() % 3) {
+		case 0:
+			for (uint32_t k = 1 + next_random() % 4; k > 0; k--)
+				buf[next_random() % n] ^= (unsigned char)(1 + next_random() % 255);
+			break;
+		case 1:
+			len = next_random() % n;
+			break;
+		default:
+			put32at((next_random() % (n / 4)) * 4, edges[next_random() % (sizeof edges / sizeof edges[0])]);
+			break;
+		}
+		snprintf(name, sizeof name, "fuzz-%s-%02d", base, i);
+		save(name);
+	}
 }
 
 int main(int argc, char **argv)
@@ -162,5 +268,16 @@ int main(int argc, char **argv)
 	shb(1, 0); idb_open(1, 65535); u16(2); u16(40); close_block(); save("ng-option-cut");
 	shb(1, 0); open_block(1); u16(1); close_block(); save("ng-idb-short");
 	shb(1, 0); idb(1, 0); epb(0, 7, 0, 0, 0); save("ng-zero-length-and-snaplen-0");
+
+	usb_file(0, 220, "pcap-usb-mmapped-lengths");
+	usb_file(1, 220, "pcap-be-usb-mmapped-lengths");
+	usb_file(1, 189, "pcap-be-usb-linux");
+	pflog_file();
+
+	mutate("pcap-le-extremes", 30);
+	mutate("pcap-be-nano-extremes", 30);
+	mutate("pcap-version-2.3", 20);
+	mutate("ng-sections-le", 40);
+	mutate("ng-section-be", 30);
 	return 0;
 }

@@ -17,7 +17,7 @@ SW=valet$$
 skip_all() {
 	for t in emulation-check tcpdump-matches-system-libpcap count-with-filter inject-reaches-peer timeouts \
 		breakloop filtered-counts inject-full-ring vale-two-processes transparent-mode transparent-direction \
-		findalldevs env-mapping promisc nano-precision dumpcap no-such-port; do
+		findalldevs env-mapping promisc nano-precision dumpcap no-such-port host-rings pipe ring-selection sigint inject-morefrag; do
 		echo "SKIP netmap-$t: $1"
 	done
 	rm -rf "$W"
@@ -128,19 +128,42 @@ else
 	echo "FAIL netmap-inject-reaches-peer: peer saw $(wc -l <"$W/peer.txt") frames: $(head -2 "$W/peer.txt")"
 fi
 
+# Runs one check of netmap-client; a client that never returns is killed and reported.
+client() {
+	mode=$1
+	shift
+	ours_a timeout 20 "$T/netmap-client" "$mode" "$@"
+	rc=$?
+	[ $rc = 124 ] && echo "FAIL netmap-$mode: the client did not return within 20 s"
+	[ $rc -gt 128 ] && echo "FAIL netmap-$mode: the client died of signal $((rc - 128))"
+	return 0
+}
+
+# A frame longer than a netmap buffer is injected over NS_MOREFRAG slots and arrives whole.
+ip netns exec "$B" timeout 20 tcpdump -i "$VB" -nn -e -c 2 ether src 02:00:00:00:00:03 >"$W/peer3k.txt" 2>"$W/peer3k.err" &
+p=$!
+listening "$W/peer3k.err"
+ours_a timeout 20 "$T/netmap-client" inject "netmap:$VA" 2 3000 >/dev/null
+wait $p
+if [ "$(grep -c '02:00:00:00:00:03 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 3000' "$W/peer3k.txt")" = 2 ]; then
+	echo "PASS netmap-inject-morefrag"
+else
+	echo "FAIL netmap-inject-morefrag: peer saw: $(head -c 300 "$W/peer3k.txt")"
+fi
+
 # Timeout 0, a positive timeout, non-blocking mode, pcap_breakloop from a thread.
-ours_a timeout 20 "$T/netmap-client" block "netmap:$VA" "$(send_b 1 60)" || true
-ours_a timeout 20 "$T/netmap-client" timeout "netmap:$VA" || true
-ours_a timeout 20 "$T/netmap-client" nonblock "netmap:$VA" "$(send_b 3 60)" || true
-ours_a timeout 20 "$T/netmap-client" breakloop "netmap:$VA" || echo "FAIL netmap-breakloop-wakes-an-idle-read: the read was not woken"
+client block "netmap:$VA" "$(send_b 1 60)"
+client timeout "netmap:$VA"
+client nonblock "netmap:$VA" "$(send_b 3 60)"
+client breakloop "netmap:$VA"
 
 # Counting after the filter: pcap_dispatch, pcap_next_ex, pcap_stats, pcap_loop.
-ours_a timeout 20 "$T/netmap-client" filtered "netmap:$VA" "$(send_b 5 60)" || true
-ours_a timeout 20 "$T/netmap-client" loop-count "netmap:$VA" "$(send_b 10 60)" || true
+client filtered "netmap:$VA" "$(send_b 5 60)"
+client loop-count "netmap:$VA" "$(send_b 10 60)"
 
 # A TX ring that cannot drain (link down) makes pcap_inject fail instead of dropping silently.
 in_a ip link set "$VA" down
-ours_a timeout 20 "$T/netmap-client" inject-full "netmap:$VA" || true
+client inject-full "netmap:$VA"
 in_a ip link set "$VA" up
 
 # Two processes talk over a VALE switch.
@@ -208,13 +231,29 @@ for dir in in out; do
 	fi
 done
 
-# pcap_findalldevs lists netmap ports where /dev/netmap exists, and only there.
-with=$(ours_a timeout 20 tcpdump -D 2>&1 | grep -c "netmap:$VA ")
+# '^' binds the host rings only: what the host stack sends (the echo requests), nothing from the wire.
+ours_a timeout 20 tcpdump -i "netmap:$VA^" -nn -c 3 >"$W/host.txt" 2>"$W/host.err" &
+p=$!
+listening "$W/host.err"
+in_a ping -c 3 -i 0.2 -W 2 10.201.0.2 >/dev/null 2>&1
+wait $p
+if [ "$(grep -c 'echo request' "$W/host.txt")" = 3 ] && ! grep -q 'echo reply' "$W/host.txt"; then
+	echo "PASS netmap-host-rings"
+else
+	echo "FAIL netmap-host-rings: $(head -c 200 "$W/host.err") $(head -3 "$W/host.txt")"
+fi
+
+# pcap_findalldevs lists netmap ports where /dev/netmap exists, and only there, each after its
+# interface (so a program taking the first device never lands on netmap by surprise).
+ours_a timeout 20 tcpdump -D >"$W/D.txt" 2>&1
+with=$(grep -c "netmap:$VA " "$W/D.txt")
+plain_at=$(grep -n "\.$VA " "$W/D.txt" | cut -d: -f1)
+netmap_at=$(grep -n "\.netmap:$VA " "$W/D.txt" | cut -d: -f1)
 without=$(in_a env LD_PRELOAD="$LIB" timeout 20 tcpdump -D 2>&1 | grep -c "netmap:")
-if [ "$with" = 1 ] && [ "$without" = 0 ]; then
+if [ "$with" = 1 ] && [ "$without" = 0 ] && [ "${plain_at:-99}" -lt "${netmap_at:-0}" ] && ! head -1 "$W/D.txt" | grep -q netmap; then
 	echo "PASS netmap-findalldevs"
 else
-	echo "FAIL netmap-findalldevs: listed $with times with the emulation, $without netmap ports without"
+	echo "FAIL netmap-findalldevs: listed $with times with the emulation (line $netmap_at, $VA on line $plain_at), $without netmap ports without"
 fi
 
 # PCAP_NETMAP_DEVICES maps an ordinary name onto a netmap port (the emulation's stats show the binding).
@@ -268,4 +307,43 @@ if [ $rc != 0 ] && grep -q "No such device exists" "$W/none.err" && grep -q "(ne
 	echo "PASS netmap-no-such-port"
 else
 	echo "FAIL netmap-no-such-port: rc $rc, $(head -c 300 "$W/none.err")"
+fi
+
+# A netmap pipe: frames injected on one end ("}1") are captured on the other ("{1").
+ours_a timeout 20 tcpdump -i "netmap:$VA{1" -nn -e -c 2 >"$W/pipe.txt" 2>"$W/pipe.err" &
+p=$!
+listening "$W/pipe.err"
+ours_a timeout 20 "$T/netmap-client" inject "netmap:$VA}1" 2 >/dev/null
+wait $p
+rm -f /dev/shm/netmap-emu.pipe."$VA"*
+if [ "$(grep -c '02:00:00:00:00:03 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 100' "$W/pipe.txt")" = 2 ]; then
+	echo "PASS netmap-pipe"
+else
+	echo "FAIL netmap-pipe: $(head -c 300 "$W/pipe.err") $(head -2 "$W/pipe.txt")"
+fi
+
+# Ring selection and flags: hw ring pair 0, RX rings only.
+ours_a timeout 20 tcpdump -i "netmap:$VA-0/R" -nn -c 2 >"$W/ring.txt" 2>"$W/ring.err" &
+p=$!
+listening "$W/ring.err"
+$(send_b 2 60)
+wait $p
+if [ "$(grep -c 88b5 "$W/ring.txt")" = 2 ]; then
+	echo "PASS netmap-ring-selection"
+else
+	echo "FAIL netmap-ring-selection: $(head -c 300 "$W/ring.err")"
+fi
+
+# SIGINT stops an idle tcpdump (its handler calls pcap_breakloop, which wakes the poll) with its counts.
+ours_a timeout 20 tcpdump -i "netmap:$VA" -nn >"$W/int.txt" 2>"$W/int.err" &
+p=$!
+listening "$W/int.err"
+$(send_b 2 60)
+sleep 0.3
+kill -INT $p # timeout(1) passes the signal on to tcpdump
+wait $p
+if grep -q "^2 packets captured" "$W/int.err" && grep -q "^2 packets received" "$W/int.err"; then
+	echo "PASS netmap-sigint"
+else
+	echo "FAIL netmap-sigint: $(tail -3 "$W/int.err" | tr '\n' ' ')"
 fi

@@ -59,6 +59,16 @@ public unsafe class NetmapReceiverTests
     }
 
     [Fact]
+    public void RxRingsAskForATimestampAtEverySync()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        Assert.Equal(NetmapAbi.RingTimestamp, region.Rx(false)->Flags & NetmapAbi.RingTimestamp);
+        Assert.Equal(NetmapAbi.RingTimestamp, region.Rx(true)->Flags & NetmapAbi.RingTimestamp);
+        Assert.Equal(0u, region.Tx(false)->Flags);
+    }
+
+    [Fact]
     public void CapLenIsTrimmedToTheSnapLength()
     {
         using var region = new FakeNetmapRegion(8, 2048);

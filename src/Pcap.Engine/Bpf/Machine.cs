@@ -21,30 +21,75 @@ public static unsafe class Machine
 
     /// <summary><c>bpf_filter</c>: the program's length is not known, as in libpcap's API.</summary>
     public static uint Filter(Instruction* program, byte* packet, uint wireLength, uint capturedLength) =>
-        Filter(program, uint.MaxValue, packet, wireLength, capturedLength);
+        program == null ? uint.MaxValue : Run<RawForm>(program, (Instruction*)nuint.MaxValue, packet, wireLength, capturedLength);
 
     /// <summary>Runs <paramref name="length"/> instructions; a jump or fall-through past the end rejects.</summary>
-    [SkipLocalsInit]
     public static uint Filter(Instruction* program, uint length, byte* p, uint wirelen, uint buflen)
     {
         if (program == null) return uint.MaxValue; // no program accepts everything
-        uint a = 0, x = 0;
-        Scratch mem = default;
-        int backwardJumps = 0;
-        Instruction* pc = program;
         // Without a length (bpf_filter) only the address space bounds the program, as in libpcap.
         Instruction* end = length >= (nuint.MaxValue - (nuint)program) / (nuint)sizeof(Instruction)
             ? (Instruction*)nuint.MaxValue
             : program + length;
-        ref byte decode = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(Decode);
+        return Run<RawForm>(program, end, p, wirelen, buflen);
+    }
+
+    /// <summary>
+    /// Rewrites a program that passed <see cref="Validator"/> for <see cref="RunDecoded"/>: each code
+    /// becomes its dense operation number, looked up once here instead of once per packet.
+    /// </summary>
+    public static void Decode(Instruction* program, Instruction* decoded, int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            decoded[i] = program[i];
+            decoded[i].Code = program[i].Code < 256 ? DecodeTable[program[i].Code] : (ushort)Operation.Invalid;
+        }
+    }
+
+    /// <summary>
+    /// Runs a program made by <see cref="Decode"/> from a valid one: its jumps stay inside it and
+    /// it ends with a RET, so the machine skips the per-instruction bounds check.
+    /// </summary>
+    public static uint RunDecoded(Instruction* decoded, uint length, byte* p, uint wirelen, uint buflen) =>
+        Run<DecodedForm>(decoded, decoded + length, p, wirelen, buflen);
+
+    interface IProgramForm
+    {
+        static abstract bool Decoded { get; }
+    }
+
+    struct RawForm : IProgramForm
+    {
+        public static bool Decoded => false;
+    }
+
+    struct DecodedForm : IProgramForm
+    {
+        public static bool Decoded => true;
+    }
+
+    // One interpreter, compiled twice: the form is a struct type argument, so each copy keeps only its own checks.
+    [SkipLocalsInit]
+    static uint Run<TForm>(Instruction* program, Instruction* end, byte* p, uint wirelen, uint buflen)
+        where TForm : struct, IProgramForm
+    {
+        uint a = 0, x = 0;
+        Scratch mem = default;
+        int backwardJumps = 0;
+        Instruction* pc = program;
+        ref byte decode = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(DecodeTable);
         for (;;)
         {
-            if (pc >= end) return 0;
+            if (!TForm.Decoded && pc >= end) return 0;
             uint k = pc->K;
             Instruction* ins = pc++;
             uint code = ins->Code;
             // One dense jump table instead of the compiler's search over sparse opcodes.
-            switch ((Operation)(code < 256 ? Unsafe.Add(ref decode, (nint)code) : 0))
+            Operation operation = TForm.Decoded
+                ? (Operation)code
+                : (Operation)(code < 256 ? Unsafe.Add(ref decode, (nint)code) : 0);
+            switch (operation)
             {
                 case Operation.RetK: return k;
                 case Operation.RetA: return a;
@@ -191,7 +236,7 @@ public static unsafe class Machine
     /// Opcode (below 256) to <see cref="Operation"/>; a constant table in the image, so reading it
     /// costs no static-initialisation check.
     /// </summary>
-    static ReadOnlySpan<byte> Decode =>
+    static ReadOnlySpan<byte> DecodeTable =>
     [
         12, 13, 16, 17, 37, 18, 1, 48, 0, 0, 0, 0, 27, 0, 0, 0, // 0x00
         0, 0, 0, 0, 38, 21, 2, 0, 0, 0, 0, 0, 28, 25, 0, 0, // 0x10

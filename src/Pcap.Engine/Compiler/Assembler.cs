@@ -37,10 +37,52 @@ internal static class Assembler
             {
                 var code = new List<Instruction>(pc);
                 for (int i = 0; i < order.Count; i++) Emit(order[i], start, extra[i], code);
+                StoreUnsetCells(code);
                 if (code.Count > 0xffff) throw new PcapException("expression too complex");
                 return [.. code];
             }
         }
+    }
+
+    /// <summary>
+    /// Where a program can load a scratch cell that no path stored (libpcap's code after geneve or PPPoE on
+    /// 802.11 does; its interpreter then reads uninitialised memory), store zero there first: A is 0 at entry.
+    /// </summary>
+    private static void StoreUnsetCells(List<Instruction> code)
+    {
+        uint unset = UnsetCellsRead(code);
+        int at = 0;
+        for (int k = 0; k < 16; k++)
+            if ((unset & (1u << k)) != 0) code.Insert(at++, new Instruction((ushort)Op.ST, 0, 0, (uint)k));
+    }
+
+    private static uint UnsetCellsRead(List<Instruction> p)
+    {
+        var stored = new uint?[p.Count + 1];
+        stored[0] = 0;
+        uint unset = 0;
+        void Merge(int at, uint s)
+        {
+            if (at < stored.Length) stored[at] = stored[at] is uint old ? old & s : s;
+        }
+        for (int i = 0; i < p.Count; i++)
+        {
+            if (stored[i] is not uint s) continue;
+            var ins = p[i];
+            int cls = ins.Code & 7;
+            if ((cls == Op.LD || cls == Op.LDX) && (ins.Code & 0xe0) == Op.MEM && (s & (1u << (int)(ins.K & 15))) == 0)
+                unset |= 1u << (int)(ins.K & 15);
+            if (cls == Op.ST || cls == Op.STX) s |= 1u << (int)(ins.K & 15);
+            if (cls == Op.RET) continue;
+            if (cls == Op.JMP)
+            {
+                if ((ins.Code & 0xf0) == Op.JA) Merge(i + 1 + (int)ins.K, s);
+                else { Merge(i + 1 + ins.Jt, s); Merge(i + 1 + ins.Jf, s); }
+                continue;
+            }
+            Merge(i + 1, s);
+        }
+        return unset;
     }
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;

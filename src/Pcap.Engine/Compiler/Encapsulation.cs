@@ -210,7 +210,9 @@ internal sealed partial class CodeGenerator
             And(b0, b1);
             b0 = b1;
         }
-        // From here on the link layer is the PPP header inside the PPPoE session.
+        // From here on the link layer is the PPP header inside the PPPoE session; its variable part
+        // (802.11) is the payload register, which must exist before it is shared.
+        AbsOffsetVarPart(_offLinkPl);
         _prevLinkType = _linkType;
         _offPrevLinkHdr = _offLinkHdr.Copy();
         _linkType = Dlt.Ppp;

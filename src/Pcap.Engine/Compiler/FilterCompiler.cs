@@ -22,7 +22,7 @@ public static class FilterCompiler
         if (optimize && body != null && !gen.NoOptimize)
         {
             root = Optimizer.Optimize(root);
-            if (root.IsReturn && root.K == 0) throw new PcapException("expression rejects all packets");
+            if (Optimizer.RejectsAll(root)) throw new PcapException("expression rejects all packets");
         }
         return Assembler.Assemble(root);
     }

@@ -34,7 +34,7 @@ internal static class Dlt
 internal sealed partial class CodeGenerator
 {
     private int _linkType, _prevLinkType = -1;
-    private AbsOffset _offLinkHdr = new(), _offPrevLinkHdr = new(), _offLinkType = new(), _offLinkPl = new(), _offOuterLinkHdr = new();
+    private AbsOffset _offLinkHdr = new(), _offPrevLinkHdr = new(), _offLinkType = new(), _offLinkPl = new(), _offOuterLinkHdr = new(), _offOuterLinkPl = new();
     private uint _offNl, _offNlNoSnap;
     private bool _hasRadioHeader;
     private int _labelStackDepth, _vlanStackDepth;
@@ -93,6 +93,7 @@ internal sealed partial class CodeGenerator
                     : $"unknown data link type {dlt} (min 104, max 289)");
         }
         _offOuterLinkHdr = _offLinkHdr;
+        _offOuterLinkPl = _offLinkPl;
         _outerLinkType = dlt;
     }
 

@@ -147,6 +147,25 @@ internal static class Optimizer
         return true;
     }
 
+    private static bool CannotFail(Block b)
+    {
+        foreach (var s in b.Stmts)
+        {
+            int cls = Op.Class(s.Code);
+            if (cls is Op.LD or Op.LDX && Op.Mode(s.Code) is Op.ABS or Op.IND or Op.MSH) return false;
+            if (cls == Op.ALU && Op.AluOp(s.Code) is Op.DIV or Op.MOD && Op.Src(s.Code) == Op.X) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Does every path end in "ret #0"? (libpcap's optimiser then leaves just that and pcap_compile refuses.)</summary>
+    public static bool RejectsAll(Block root)
+    {
+        foreach (var b in Reachable(root))
+            if (b.IsReturn && (b.JumpCode != (Op.RET | Op.K) || b.K != 0)) return false;
+        return true;
+    }
+
     private static bool HasStores(Block b)
     {
         foreach (var s in b.Stmts) if (Op.Class(s.Code) is Op.ST or Op.STX) return true;
@@ -234,8 +253,9 @@ internal static class Optimizer
     {
         static Block Resolve(Block b)
         {
-            // Statements of an unconditional block are dead when they store nothing and the target computes what it uses.
-            while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || b.Jt!.IsReturn || (!HasStores(b) && SelfContained(b.Jt!)))) b = b.Jt!;
+            // Statements of an unconditional block are dead when they store nothing, cannot fail (a packet load past
+            // the captured bytes rejects the packet) and the target computes what it uses.
+            while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || (CannotFail(b) && (b.Jt!.IsReturn || (!HasStores(b) && SelfContained(b.Jt!)))))) b = b.Jt!;
             return b;
         }
         root = Resolve(root);

@@ -116,7 +116,7 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         if (k == Tok.LParen)
         {
             int close = MatchingParen(_pos);
-            if (close > 0 && IsArithOp(KindAt(close + 1))) return (ParseRelation(), Qual.Err);
+            if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(_pos + 1)) return (ParseRelation(), Qual.Err);
             Take();
             var (b, _) = ParseExpr(carried);
             Expect(Tok.RParen);
@@ -133,11 +133,26 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
                 int p = Take().Proto;
                 return (ParseOther(p), Qual.Err);
             }
+            // bison decides between the readings of a protocol name by the token after it: one that
+            // cannot follow a term is a syntax error before any code is generated.
+            if (next is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); Take(); throw SyntaxError(); }
             int proto = Take().Proto;
             return (gen.ProtoAbbrev(proto), Qual.Err);
         }
         if (k is Tok.Num or Tok.Minus or Tok.Len) return (ParseRelation(), Qual.Err);
         return (ParseOther(Q.Default), Qual.Err);
+    }
+
+    /// <summary>Can an arithmetic expression start at i? (Otherwise a parenthesis holds a filter expression.)</summary>
+    private bool CanStartArith(int i)
+    {
+        while (KindAt(i) == Tok.LParen) i++;
+        return KindAt(i) switch
+        {
+            Tok.Num or Tok.Minus or Tok.Len => true,
+            Tok.Pname => KindAt(i + 1) == Tok.LBracket,
+            _ => false,
+        };
     }
 
     private (Block, Qual) ParseHead(int proto)

@@ -208,7 +208,7 @@ internal sealed partial class CodeGenerator
     private void InsertComputeVlOffsets(Block root)
     {
         if (!IsWlanHeaderOutermost) return;
-        if (_offLinkPl.Reg != -1 && _offOuterLinkHdr.IsVariable && _offOuterLinkHdr.Reg == -1)
+        if (_offOuterLinkPl.Reg != -1 && _offOuterLinkHdr.IsVariable && _offOuterLinkHdr.Reg == -1)
             _offOuterLinkHdr.Reg = AllocReg();
         var pre = new List<Stmt>();
         if (_outerLinkType == Dlt.Ieee80211Radio && _offOuterLinkHdr.Reg != -1)
@@ -221,12 +221,12 @@ internal sealed partial class CodeGenerator
             pre.Add(new Stmt(Op.ST, (uint)_offOuterLinkHdr.Reg));
             pre.Add(new Stmt(Op.MISC | Op.TAX));
         }
-        if (_offLinkPl.Reg == -1)
+        if (_offOuterLinkPl.Reg == -1)
         {
             if (pre.Count > 0) root.Stmts.InsertRange(0, pre);
             return;
         }
-        uint reg = (uint)_offLinkPl.Reg;
+        uint reg = (uint)_offOuterLinkPl.Reg;
         if (pre.Count == 0) pre.Add(new Stmt(Op.LDX | Op.IMM, 0));
         pre.Add(new Stmt(Op.MISC | Op.TXA));
         pre.Add(new Stmt(Op.ALU | Op.ADD | Op.K, 24));

@@ -25,6 +25,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
     readonly Scale scale;
     readonly LengthOrder lengthOrder;
     readonly uint maxCaplen;
+    readonly bool postProcess;
 
     PcapSavefile(SavefileInput input, TimestampPrecision precision, uint magic, bool swapped,
         ushort major, ushort minor, uint snapLength, uint linkTypeField) : base(input, precision)
@@ -36,6 +37,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         LinkTypeExt = (int)(linkTypeField & 0xFC000000); // FCS length bits, pcap_datalink_ext
         Snapshot = SnapLength.Adjust(LinkType, snapLength);
         maxCaplen = SnapLength.MaxForDlt(LinkType);
+        postProcess = PseudoHeaders.Needed(LinkType, swapped);
 
         bool fileNano = magic == NanoMagic;
         bool wantNano = precision == TimestampPrecision.Nano;
@@ -56,7 +58,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             543 => LengthOrder.LenFirst,
             _ => LengthOrder.CaplenFirst,
         };
-        BufferSize = Snapshot < 2048 ? Snapshot : 2048;
+        SetBufferSize(Snapshot < 2048 ? Snapshot : 2048);
     }
 
     /// <summary>
@@ -142,8 +144,8 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         header->CapLen = kept;
         header->Len = len;
         data = r + recordHeaderSize;
-        if (swapped)
-            PseudoHeaders.Swap(LinkType, header, data);
+        if (postProcess)
+            PseudoHeaders.Process(LinkType, swapped, header, data);
         return 1;
     }
 
@@ -167,6 +169,6 @@ public sealed unsafe class PcapSavefile : SavefileHandle
     void GrowBufferSize(uint caplen)
     {
         uint size = System.Numerics.BitOperations.RoundUpToPowerOf2(caplen);
-        BufferSize = size > (uint)Snapshot ? Snapshot : (int)size;
+        SetBufferSize(size > (uint)Snapshot ? Snapshot : (int)size);
     }
 }

@@ -35,7 +35,10 @@ public sealed class NetmapCaptureModule : CaptureModule
         return null;
     }
 
-    /// <summary>With /dev/netmap present, every interface is listed once more as netmap:NAME.</summary>
+    /// <summary>
+    /// With /dev/netmap present, every interface is listed once more as netmap:NAME, with the flags the
+    /// platform module gave the interface (it lists first) or, failing that, its IFF_* flags.
+    /// </summary>
     public override void FindAllDevices(List<Device> devices)
     {
         int fd = Libc.Open("/dev/netmap", Libc.O_RDWR | Libc.O_CLOEXEC);
@@ -54,10 +57,11 @@ public sealed class NetmapCaptureModule : CaptureModule
         foreach (var path in names)
         {
             string name = Path.GetFileName(path);
+            var iface = devices.Find(d => d.Name == name);
             devices.Add(new Device(PortName.NetmapPrefix + name)
             {
                 Description = $"netmap port on {name} (hw rings; netmap:{name}* forwards to and from the host stack)",
-                Flags = DeviceFlags(path),
+                Flags = iface?.Flags ?? DeviceFlags(path),
             });
         }
     }

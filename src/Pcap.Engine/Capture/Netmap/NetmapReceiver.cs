@@ -21,7 +21,10 @@ public sealed unsafe class NetmapReceiver : IDisposable
     uint reassemblySize;
     PacketHeader* header;
 
-    /// <summary>Collects the RX rings bound in <paramref name="nifp"/>; in transparent mode marks them NR_FORWARD.</summary>
+    /// <summary>
+    /// Collects the RX rings bound in <paramref name="nifp"/> and marks them NR_TIMESTAMP (stamped at
+    /// every sync even where sysctl dev.netmap.no_timestamp is set), in transparent mode NR_FORWARD too.
+    /// </summary>
     public NetmapReceiver(NetmapIf* nifp, bool transparent)
     {
         int first = nifp->TxRingCount, count = nifp->RxRingCount;
@@ -31,6 +34,7 @@ public sealed unsafe class NetmapReceiver : IDisposable
         {
             NetmapRing* ring = NetmapIf.Ring(nifp, first + i);
             if (ring == null) continue;
+            ring->Flags |= NetmapAbi.RingTimestamp;
             if (transparent) ring->Flags |= NetmapAbi.RingForward;
             found.Add((IntPtr)ring);
             host.Add(i >= nifp->RxRings);
