@@ -115,6 +115,21 @@ else
 	fail tcpdump-prints-same "$(diff "$tmp/print.sys" "$tmp/print.ours" | head -3 | tr '\n' ' ')"
 fi
 
+# pcap_next_ex and pcap_next hand out packets straight from the ring: intact until the next call.
+bg_cap "$t/live-next-ex" pcl0 30 >"$tmp/nx.sys" 2>"$tmp/nx.sys.err" &
+p1=$!
+bg_cap "$ours" "$t/live-next-ex" pcl0 30 >"$tmp/nx.ours" 2>"$tmp/nx.ours.err" &
+p2=$!
+wait_for "$tmp/nx.sys.err" listening && wait_for "$tmp/nx.ours.err" listening
+send pcl1 60 150
+wait_pid $p1 200
+wait_pid $p2 200
+if grep -q "^60 packets" "$tmp/nx.sys" && cmp -s "$tmp/nx.sys" "$tmp/nx.ours"; then
+	pass "next-ex-and-next (60 packets)"
+else
+	fail next-ex-and-next "$(tail -1 "$tmp/nx.ours") $(diff "$tmp/nx.sys" "$tmp/nx.ours" | head -2 | cut -c1-80 | tr '\n' ' ')"
+fi
+
 start plain -i pcl0 -c 20 && send pcl1 20
 finish plain "10.77.0.1.40000 > 10.77.0.2.7001"
 
