@@ -275,6 +275,26 @@ for args in "-L -i pcl0" "-L -i any" "-J -i pcl0" "-J -i any" "-j adapter -i pcl
 	if cmp -s "$tmp/o.sys" "$tmp/o.ours"; then pass "tcpdump$label ($(head -1 "$tmp/o.ours"))"; else fail "tcpdump$label" "$(diff "$tmp/o.sys" "$tmp/o.ours" | head -3 | tr '\n' ' ')"; fi
 done
 
+# Addresses of every family, in a namespace with IPv6 on: IPv4 with broadcast, IPv6, link-layer.
+if ip netns add "$NS_DEV" && ip -n "$NS_DEV" link add pcl2 type veth peer name pcl3; then
+	ip -n "$NS_DEV" link set lo up
+	ip -n "$NS_DEV" addr add 10.78.0.1/24 brd + dev pcl2
+	ip -n "$NS_DEV" addr add 10.79.0.1/16 dev pcl2
+	ip -n "$NS_DEV" addr add fd00:78::1/64 dev pcl2 nodad
+	ip -n "$NS_DEV" link set pcl2 up
+	ip -n "$NS_DEV" link set pcl3 up
+	ip netns exec "$NS_DEV" "$t/live-devices" >"$tmp/dev6.sys" 2>&1
+	ip netns exec "$NS_DEV" "$ours" "$t/live-devices" >"$tmp/dev6.ours" 2>&1
+	if grep -q "family 10:" "$tmp/dev6.sys" && grep -q "family 17:" "$tmp/dev6.sys" && cmp -s "$tmp/dev6.sys" "$tmp/dev6.ours"; then
+		pass "findalldevs-ipv4-ipv6-link-layer ($(grep -c address "$tmp/dev6.ours") addresses)"
+	else
+		fail findalldevs-ipv4-ipv6-link-layer "$(diff "$tmp/dev6.sys" "$tmp/dev6.ours" | head -4 | tr '\n' ' ')"
+	fi
+	ip netns del "$NS_DEV"
+else
+	fail findalldevs-ipv4-ipv6-link-layer "cannot make the namespace"
+fi
+
 # Errors: an unprivileged user, a missing device, a device that is down.
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 for dev in pcl0 any; do
