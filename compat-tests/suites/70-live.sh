@@ -262,6 +262,14 @@ in_peer tcpdump -D >"$tmp/Dp.sys" 2>&1
 in_peer "$ours" tcpdump -D >"$tmp/Dp.ours" 2>&1
 if cmp -s "$tmp/Dp.sys" "$tmp/Dp.ours"; then pass "tcpdump-D-with-vlan"; else fail tcpdump-D-with-vlan "$(diff "$tmp/Dp.sys" "$tmp/Dp.ours" | head -4 | tr '\n' ' ')"; fi
 
+# Loopback: a frame sent on lo is seen going out and coming in; libpcap keeps only the incoming copy.
+in_cap ip link set lo up
+start loopback -i lo -c 10 && in_cap "$t/live-sender" lo 10
+finish loopback "10.77.0.1.40000"
+start loopback-any -i any -c 10 && in_cap "$t/live-sender" lo 10
+finish loopback-any "10.77.0.1.40000"
+in_cap ip link set lo down
+
 # Link types and time-stamp types offered, and a time-stamp type the device lacks.
 for args in "-L -i pcl0" "-L -i any" "-J -i pcl0" "-J -i any" "-j adapter -i pcl0 -c 1 -w /dev/null" "-i any -y EN10MB -c 1"; do
 	label=$(echo "$args" | tr -d ' /' | cut -c1-24)
