@@ -18,8 +18,8 @@ public static class FilterCompiler
         Block root = body == null ? gen.AcceptAll() : gen.Finish(body);
         if (optimize && body != null && !gen.NoOptimize)
         {
-            root = Optimizer.Optimize(root);
-            if (Optimizer.RejectsAll(root)) throw new PcapException("expression rejects all packets");
+            root = Optimizer.Optimize(root, out bool rejectsAll);
+            if (rejectsAll) throw new PcapException("expression rejects all packets");
         }
         return Assembler.Assemble(root);
     }

@@ -9,16 +9,30 @@ namespace Pcap.Engine.Compiler;
 /// </summary>
 internal static class Optimizer
 {
-    public static Block Optimize(Block root)
+    /// <summary>
+    /// Optimises the graph. <paramref name="rejectsAll"/> is decided after folding and threading alone,
+    /// which find what libpcap's optimiser finds; the statement-level passes after it only shrink code.
+    /// </summary>
+    public static Block Optimize(Block root, out bool rejectsAll)
     {
-        for (int pass = 0; pass < 8; pass++)
+        Fixpoint(root, statements: false);
+        root = Skip(root);
+        rejectsAll = RejectsAll(root);
+        if (rejectsAll) return root;
+        Fixpoint(root, statements: true);
+        return Skip(root);
+    }
+
+    private static void Fixpoint(Block root, bool statements)
+    {
+        for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
             foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldSameTargets(b);
             changed |= Thread(root);
+            if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
         }
-        return Skip(root);
     }
 
     private static List<Block> Reachable(Block root)
@@ -159,7 +173,7 @@ internal static class Optimizer
     }
 
     /// <summary>Does every path end in "ret #0"? (libpcap's optimiser then leaves just that and pcap_compile refuses.)</summary>
-    public static bool RejectsAll(Block root)
+    private static bool RejectsAll(Block root)
     {
         foreach (var b in Reachable(root))
             if (b.IsReturn && (b.JumpCode != (Op.RET | Op.K) || b.K != 0)) return false;

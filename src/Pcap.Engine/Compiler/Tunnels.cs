@@ -12,7 +12,7 @@ internal sealed partial class CodeGenerator
 
     /// <summary>Iterations of protochain's header walk: libpcap loops with a backward jump, which classic BPF
     /// (and bpf_validate) forbids, so the walk is unrolled this many headers deep.</summary>
-    private const int ProtoChainDepth = 12;
+    private const int ProtoChainDepth = 8;
 
     private Block? PrevLinkHdrCheck()
     {

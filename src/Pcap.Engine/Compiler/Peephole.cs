@@ -1,0 +1,262 @@
+using System.Collections.Generic;
+
+namespace Pcap.Engine.Compiler;
+
+/// <summary>
+/// Statement-level optimisation: constants propagated through A, X and scratch cells within a block,
+/// loads of a cell A already holds dropped, scratch stores nobody reads removed (liveness over the whole
+/// graph), and definitions of A or X that nothing uses removed. Packet loads are never removed: one past
+/// the captured bytes rejects the packet.
+/// </summary>
+internal static class Peephole
+{
+    public static bool Run(List<Block> blocks)
+    {
+        bool changed = false;
+        foreach (var b in blocks) changed |= Propagate(b);
+        changed |= DeadStores(blocks);
+        foreach (var b in blocks) changed |= DeadDefinitions(b);
+        return changed;
+    }
+
+    private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
+
+    private static uint? Alu(int op, uint a, uint k) => op switch
+    {
+        Op.ADD => a + k, Op.SUB => a - k, Op.MUL => a * k, Op.DIV => k == 0 ? null : a / k, Op.MOD => k == 0 ? null : a % k,
+        Op.AND => a & k, Op.OR => a | k, Op.XOR => a ^ k, Op.LSH => k < 32 ? a << (int)k : 0, Op.RSH => k < 32 ? a >> (int)k : 0,
+        Op.NEG => (uint)-(int)a, _ => null,
+    };
+
+    /// <summary>Forward pass over one block with what is known of A, X and the cells.</summary>
+    private static bool Propagate(Block b)
+    {
+        uint? a = null, x = null;
+        var mem = new uint?[16];
+        var sameAsA = new bool[16];
+        var output = new List<Stmt>(b.Stmts.Count);
+        bool changed = false;
+        void ClearA() { a = null; System.Array.Clear(sameAsA); }
+        foreach (var s0 in b.Stmts)
+        {
+            var s = s0;
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD:
+                    {
+                        int mode = Op.Mode(s.Code);
+                        if (mode == Op.MEM)
+                        {
+                            int k = (int)(s.K & 15);
+                            if (sameAsA[k]) { changed = true; continue; }
+                            if (mem[k] is uint c) { s = new Stmt(Op.LD | Op.IMM, c); changed = true; }
+                        }
+                        else if (mode == Op.IND && x is uint xv && (ulong)xv + s.K <= uint.MaxValue)
+                        {
+                            s = new Stmt(Op.LD | Op.ABS | Op.Size(s.Code), xv + s.K);
+                            changed = true;
+                        }
+                        ClearA();
+                        if (Op.Mode(s.Code) == Op.IMM) a = s.K;
+                        if (s0.Code == (Op.LD | Op.MEM)) sameAsA[s0.K & 15] = true;
+                        break;
+                    }
+                case Op.LDX:
+                    if (Op.Mode(s.Code) == Op.MEM && mem[s.K & 15] is uint cx) { s = new Stmt(Op.LDX | Op.IMM, cx); changed = true; }
+                    x = Op.Mode(s.Code) == Op.IMM ? s.K : null;
+                    break;
+                case Op.ST:
+                    mem[s.K & 15] = a;
+                    sameAsA[s.K & 15] = true;
+                    break;
+                case Op.STX:
+                    mem[s.K & 15] = x;
+                    sameAsA[s.K & 15] = false;
+                    break;
+                case Op.ALU:
+                    {
+                        int op = Op.AluOp(s.Code);
+                        if (op != Op.NEG && Op.Src(s.Code) == Op.X && x is uint xk && !(xk == 0 && op is Op.DIV or Op.MOD))
+                        {
+                            s = new Stmt(Op.ALU | op | Op.K, xk);
+                            changed = true;
+                        }
+                        uint? r = a is uint av && (op == Op.NEG || Op.Src(s.Code) == Op.K) ? Alu(op, av, s.K) : null;
+                        ClearA();
+                        a = r;
+                        break;
+                    }
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) { ClearA(); a = x; }
+                    else x = a;
+                    break;
+            }
+            output.Add(s);
+        }
+        if (IsConditional(b) && Op.Src(b.JumpCode) == Op.X && x is uint jx)
+        {
+            b.JumpCode = (b.JumpCode & ~Op.X) | Op.K;
+            b.K = jx;
+            changed = true;
+        }
+        // "sub #c; jeq #0" is "jeq #c".
+        if (IsConditional(b) && (b.JumpCode & 0xf0) == Op.JEQ && Op.Src(b.JumpCode) == Op.K && b.K == 0 && output.Count > 0
+            && output[^1].Code == (Op.ALU | Op.SUB | Op.K))
+        {
+            b.K = output[^1].K;
+            output.RemoveAt(output.Count - 1);
+            changed = true;
+        }
+        if (changed) b.Stmts = output;
+        return changed;
+    }
+
+    /// <summary>Cells a block may read before writing them, given the cells live after it.</summary>
+    private static uint LiveIn(Block b, uint liveOut)
+    {
+        uint live = liveOut;
+        for (int i = b.Stmts.Count - 1; i >= 0; i--)
+        {
+            var s = b.Stmts[i];
+            int cls = Op.Class(s.Code);
+            if (cls is Op.ST or Op.STX) live &= ~(1u << (int)(s.K & 15));
+            else if (cls is Op.LD or Op.LDX && Op.Mode(s.Code) == Op.MEM) live |= 1u << (int)(s.K & 15);
+        }
+        return live;
+    }
+
+    private static bool DeadStores(List<Block> topo)
+    {
+        var liveIn = new Dictionary<Block, uint>();
+        bool changed = false;
+        for (int i = topo.Count - 1; i >= 0; i--)
+        {
+            var b = topo[i];
+            uint liveOut = 0;
+            if (!b.IsReturn)
+            {
+                if (b.Jt != null && liveIn.TryGetValue(b.Jt, out uint t)) liveOut |= t;
+                if (b.Jf != null && liveIn.TryGetValue(b.Jf, out uint f)) liveOut |= f;
+            }
+            uint live = liveOut;
+            var keep = new List<Stmt>(b.Stmts.Count);
+            for (int j = b.Stmts.Count - 1; j >= 0; j--)
+            {
+                var s = b.Stmts[j];
+                int cls = Op.Class(s.Code);
+                if (cls is Op.ST or Op.STX)
+                {
+                    uint bit = 1u << (int)(s.K & 15);
+                    if ((live & bit) == 0) { changed = true; continue; }
+                    live &= ~bit;
+                }
+                else if (cls is Op.LD or Op.LDX && Op.Mode(s.Code) == Op.MEM) live |= 1u << (int)(s.K & 15);
+                keep.Add(s);
+            }
+            if (keep.Count != b.Stmts.Count) { keep.Reverse(); b.Stmts = keep; }
+            liveIn[b] = live;
+        }
+        return changed;
+    }
+
+    /// <summary>Does the block read A (or X) before defining it?</summary>
+    private static (bool A, bool X) UsesAtEntry(Block b)
+    {
+        bool defA = false, defX = false, useA = false, useX = false;
+        foreach (var s in b.Stmts)
+        {
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD: if (Op.Mode(s.Code) == Op.IND && !defX) useX = true; defA = true; break;
+                case Op.LDX: defX = true; break;
+                case Op.ST: if (!defA) useA = true; break;
+                case Op.STX: if (!defX) useX = true; break;
+                case Op.ALU: if (!defA) useA = true; if (Op.Src(s.Code) == Op.X && !defX) useX = true; defA = true; break;
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) { if (!defX) useX = true; defA = true; }
+                    else { if (!defA) useA = true; defX = true; }
+                    break;
+            }
+        }
+        if (b.IsReturn)
+        {
+            if ((b.JumpCode & 0x18) == 0x10 && !defA) useA = true; // ret a
+            if ((b.JumpCode & 0x18) == 0x08 && !defX) useX = true; // ret x
+        }
+        else if (IsConditional(b))
+        {
+            if (!defA) useA = true;
+            if (Op.Src(b.JumpCode) == Op.X && !defX) useX = true;
+        }
+        else
+        {
+            // An unconditional block passes A and X on to blocks not looked at here.
+            if (!defA) useA = true;
+            if (!defX) useX = true;
+        }
+        return (useA, useX);
+    }
+
+    /// <summary>Removes definitions of A or X (that cannot fail) whose value nothing reads.</summary>
+    private static bool DeadDefinitions(Block b)
+    {
+        if (b.IsReturn) return false;
+        bool liveA = IsConditional(b), liveX = IsConditional(b) && Op.Src(b.JumpCode) == Op.X;
+        foreach (var succ in new[] { b.Jt, b.Jf })
+        {
+            if (succ == null) continue;
+            var (ua, ux) = UsesAtEntry(succ);
+            liveA |= ua;
+            liveX |= ux;
+        }
+        var keep = new List<Stmt>(b.Stmts.Count);
+        bool changed = false;
+        for (int j = b.Stmts.Count - 1; j >= 0; j--)
+        {
+            var s = b.Stmts[j];
+            int cls = Op.Class(s.Code), mode = Op.Mode(s.Code);
+            bool packetLoad = cls is Op.LD or Op.LDX && mode is Op.ABS or Op.IND or Op.MSH;
+            switch (cls)
+            {
+                case Op.LD:
+                    if (!liveA && !packetLoad) { changed = true; continue; }
+                    liveA = false;
+                    if (mode == Op.IND) liveX = true;
+                    break;
+                case Op.LDX:
+                    if (!liveX && !packetLoad) { changed = true; continue; }
+                    liveX = false;
+                    break;
+                case Op.ST: liveA = true; break;
+                case Op.STX: liveX = true; break;
+                case Op.ALU:
+                    {
+                        bool canFail = Op.AluOp(s.Code) is Op.DIV or Op.MOD && Op.Src(s.Code) == Op.X;
+                        if (!liveA && !canFail) { changed = true; continue; }
+                        liveA = true;
+                        if (Op.Src(s.Code) == Op.X && Op.AluOp(s.Code) != Op.NEG) liveX = true;
+                        break;
+                    }
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA)
+                    {
+                        if (!liveA) { changed = true; continue; }
+                        liveA = false;
+                        liveX = true;
+                    }
+                    else
+                    {
+                        if (!liveX) { changed = true; continue; }
+                        liveX = false;
+                        liveA = true;
+                    }
+                    break;
+            }
+            keep.Add(s);
+        }
+        if (changed) { keep.Reverse(); b.Stmts = keep; }
+        return changed;
+    }
+}
