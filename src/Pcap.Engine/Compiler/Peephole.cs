@@ -16,7 +16,123 @@ internal static class Peephole
         foreach (var b in blocks) changed |= Propagate(b);
         changed |= DeadStores(blocks);
         foreach (var b in blocks) changed |= DeadDefinitions(b);
+        changed |= RedundantLoads(blocks);
         return changed;
+    }
+
+    /// <summary>
+    /// A block that starts by loading what A (or X) already holds on every edge into it drops that load:
+    /// the same load already succeeded on the way in.
+    /// </summary>
+    private static bool RedundantLoads(List<Block> topo)
+    {
+        var preds = new Dictionary<Block, List<Block>>();
+        foreach (var b in topo)
+        {
+            if (b.IsReturn) continue;
+            foreach (var c in b.Jt == b.Jf ? new[] { b.Jt } : new[] { b.Jt, b.Jf })
+            {
+                if (c == null) continue;
+                if (!preds.TryGetValue(c, out var l)) preds[c] = l = [];
+                l.Add(b);
+            }
+        }
+        var exitA = new Dictionary<Block, string?>();
+        var exitX = new Dictionary<Block, string?>();
+        bool changed = false;
+        foreach (var b in topo)
+        {
+            string? inA = null, inX = null;
+            if (preds.TryGetValue(b, out var ps) && ps.Count > 0)
+            {
+                inA = exitA.GetValueOrDefault(ps[0]);
+                inX = exitX.GetValueOrDefault(ps[0]);
+                foreach (var p in ps)
+                {
+                    if (exitA.GetValueOrDefault(p) != inA) inA = null;
+                    if (exitX.GetValueOrDefault(p) != inX) inX = null;
+                }
+            }
+            if (inX != null && b.Stmts.Count > 0 && Op.Class(b.Stmts[0].Code) == Op.LDX && Key(b.Stmts[0]) == inX)
+            {
+                b.Stmts = b.Stmts.GetRange(1, b.Stmts.Count - 1);
+                changed = true;
+            }
+            if (inA != null)
+            {
+                int n = PureLength(b.Stmts, 0);
+                if (n > 0 && Sequence(b.Stmts, 0, n) is string seq && inA.StartsWith(seq, System.StringComparison.Ordinal))
+                {
+                    // Drop the longest leading part of the block's definition that equals what A holds.
+                    for (int len = n; len > 0; len--)
+                    {
+                        if (Sequence(b.Stmts, 0, len) == inA)
+                        {
+                            b.Stmts = b.Stmts.GetRange(len, b.Stmts.Count - len);
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            (exitA[b], exitX[b]) = ExitKeys(b, inA, inX);
+        }
+        return changed;
+    }
+
+    private static string Key(Stmt s) => s.Code + ":" + s.K + ";";
+
+    /// <summary>Length of the run at i of a packet/immediate/length load of A followed by constant ALU operations.</summary>
+    private static int PureLength(List<Stmt> stmts, int i)
+    {
+        if (i >= stmts.Count) return 0;
+        var s = stmts[i];
+        if (Op.Class(s.Code) != Op.LD || Op.Mode(s.Code) is not (Op.ABS or Op.IMM or Op.LEN)) return 0;
+        int j = i + 1;
+        while (j < stmts.Count && Op.Class(stmts[j].Code) == Op.ALU && Op.Src(stmts[j].Code) == Op.K && Op.AluOp(stmts[j].Code) != Op.NEG) j++;
+        return j - i;
+    }
+
+    private static string Sequence(List<Stmt> stmts, int i, int n)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int j = i; j < i + n; j++) sb.Append(Key(stmts[j]));
+        return sb.ToString();
+    }
+
+    /// <summary>What A and X hold when the block ends, as keys of the loads that made them, or null.</summary>
+    private static (string? A, string? X) ExitKeys(Block b, string? a, string? x)
+    {
+        var st = b.Stmts;
+        for (int i = 0; i < st.Count; i++)
+        {
+            var s = st[i];
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD:
+                    {
+                        int n = PureLength(st, i);
+                        if (n > 0) { a = Sequence(st, i, n); i += n - 1; }
+                        else a = null;
+                        break;
+                    }
+                case Op.ALU:
+                    a = a != null && Op.Src(s.Code) == Op.K && Op.AluOp(s.Code) != Op.NEG ? a + Key(s) : null;
+                    break;
+                case Op.LDX:
+                    x = Op.Mode(s.Code) is Op.MEM or Op.MSH or Op.IMM ? Key(s) : null;
+                    break;
+                case Op.ST: case Op.STX:
+                    // A store to the cell X was loaded from makes that key stale.
+                    if (x != null && x == (Op.LDX | Op.MEM) + ":" + s.K + ";") x = null;
+                    break;
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) a = null; else x = null;
+                    break;
+            }
+        }
+        return (a, x);
     }
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
