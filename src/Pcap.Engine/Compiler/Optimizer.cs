@@ -192,6 +192,12 @@ internal static class Optimizer
     private static bool Thread(Block root)
     {
         var order = TopoOrder(root);
+        var keys = new Dictionary<Block, string?>();
+        string? KeyOf(Block b)
+        {
+            if (!keys.TryGetValue(b, out var k)) keys[b] = k = PureTestKey(b);
+            return k;
+        }
         var entry = new Dictionary<Block, List<Fact>?>();
         entry[root] = [];
         bool changed = false;
@@ -199,7 +205,7 @@ internal static class Optimizer
         {
             var facts = entry.TryGetValue(b, out var f) && f != null ? f : [];
             if (b.IsReturn) continue;
-            string? key = PureTestKey(b);
+            string? key = KeyOf(b);
             foreach (bool branch in new[] { true, false })
             {
                 var edgeFacts = new List<Fact>(facts);
@@ -207,7 +213,7 @@ internal static class Optimizer
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
-                    var outcome = Decide(target, edgeFacts);
+                    var outcome = Decide(target, KeyOf(target), edgeFacts);
                     if (outcome == null || HasStores(target)) break;
                     var next = outcome.Value ? target.Jt! : target.Jf!;
                     if (!SelfContained(next)) break;
@@ -228,10 +234,9 @@ internal static class Optimizer
         return changed;
     }
 
-    private static bool? Decide(Block c, List<Fact> facts)
+    private static bool? Decide(Block c, string? key, List<Fact> facts)
     {
-        string? key = PureTestKey(c);
-        if (key == null) return null;
+        if (key == null || facts.Count == 0) return null;
         foreach (var f in facts)
         {
             if (f.Key != key) continue;
