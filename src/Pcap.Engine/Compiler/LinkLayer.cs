@@ -20,7 +20,7 @@ internal static class Dlt
         IeeeRadioAvs => "802.11 plus AVS radio information header", Ppi => "Per-Packet Information",
         Fddi => "FDDI", Ieee802 => "Token ring", Slip => "SLIP", CHdlc => "Cisco HDLC", Ipv4 => "Raw IPv4", Ipv6 => "Raw IPv6",
         Enc => "OpenBSD encapsulated IP", PppSerial => "PPP over serial", PppEther => "PPPoE",
-        _ => $"DLT {dlt}",
+        _ => LinkTypes.LinkTypeTable.Description(dlt) ?? $"DLT {dlt}",
     };
 }
 
@@ -65,11 +65,10 @@ internal sealed partial class CodeGenerator
             case Dlt.LinuxSll2:
                 _offLinkType.ConstantPart = 0; _offLinkPl.ConstantPart = 20; _offNl = 0; _offNlNoSnap = 0;
                 break;
-            case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio:
+            case Dlt.Ieee80211: case Dlt.Ieee80211Radio:
                 _offLinkType.ConstantPart = 24; _offLinkPl.ConstantPart = 0; _offLinkPl.IsVariable = true;
                 _offNl = 8; _offNlNoSnap = 3;
-                if (dlt == Dlt.Ieee80211Radio || dlt == Dlt.IeeeRadioAvs) { _offLinkHdr.IsVariable = true; _hasRadioHeader = true; }
-                if (dlt == Dlt.PrismHeader) { _offLinkHdr.ConstantPart = 144; _hasRadioHeader = true; }
+                if (dlt == Dlt.Ieee80211Radio) { _offLinkHdr.IsVariable = true; _hasRadioHeader = true; }
                 break;
             case Dlt.Fddi:
                 _offLinkType.ConstantPart = 13; _offLinkPl.ConstantPart = 13; _offNl = 8; _offNlNoSnap = 3;
@@ -81,7 +80,13 @@ internal sealed partial class CodeGenerator
                 _offLinkType.NotSet = true; _offLinkPl.ConstantPart = 16; _offNl = 0; _offNlNoSnap = 0;
                 break;
             default:
-                throw new PcapException($"unknown data link type {dlt}");
+                // Link types libpcap knows without a protocol field we decode: the empty filter and
+                // link-independent primitives compile, link-layer type tests are refused.
+                if (dlt is not (6 or 7 or 8 or 11 or 15 or 16 or 19 or 50 or 51 or 99) && (dlt < 104 || dlt > 289))
+                    throw new PcapException($"unknown data link type {dlt} (min 104, max 289)");
+                _offLinkType.NotSet = true;
+                _offLinkPl.NotSet = true;
+                break;
         }
         _offOuterLinkHdr = _offLinkHdr;
         _offOuterLinkPl = _offLinkPl;
@@ -89,7 +94,7 @@ internal sealed partial class CodeGenerator
     }
 
     private bool IsEthernetLike => _linkType is Dlt.En10Mb or Dlt.NetAnalyzer or Dlt.NetAnalyzerTransparent;
-    private bool IsWlan => _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio or Dlt.Ppi;
+    private bool IsWlan => _linkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
 
     private const uint EtherMtu = 1500;
     internal const uint EtherTypeIp = 0x0800, EtherTypeArp = 0x0806, EtherTypeRevArp = 0x8035, EtherTypeIpv6 = 0x86dd,
@@ -239,7 +244,7 @@ internal sealed partial class CodeGenerator
         {
             case Dlt.En10Mb: case Dlt.NetAnalyzer: case Dlt.NetAnalyzerTransparent:
                 return EtherLinkType(proto);
-            case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio: case Dlt.Ppi:
+            case Dlt.Ieee80211: case Dlt.Ieee80211Radio:
                 {
                     var b0 = CheckWlanDataFrame();
                     var b1 = LlcLinkType(proto);
@@ -267,6 +272,7 @@ internal sealed partial class CodeGenerator
                     return LoopbackLinkType(af);
                 }
             default:
+                if (_offLinkType.NotSet) throw new PcapException($"{Dlt.Description(_linkType)} link-layer type filtering not implemented");
                 return Cmp(OffRel.LinkType, 0, Op.H, proto);
         }
     }
