@@ -19,6 +19,7 @@ internal static class Optimizer
         root = Skip(root);
         rejectsAll = RejectsAll(root);
         if (rejectsAll) return root;
+        // (A program that rejects everything is still optimised on when the caller compiles it anyway.)
         Fixpoint(root, statements: true);
         return Skip(root);
     }

@@ -15,7 +15,7 @@ internal static class Peephole
         bool changed = false;
         foreach (var b in blocks) changed |= Propagate(b);
         changed |= DeadStores(blocks);
-        foreach (var b in blocks) changed |= DeadDefinitions(b);
+        changed |= DeadDefinitions(blocks);
         changed |= RedundantLoads(blocks);
         return changed;
     }
@@ -276,8 +276,8 @@ internal static class Peephole
         return changed;
     }
 
-    /// <summary>Does the block read A (or X) before defining it?</summary>
-    private static (bool A, bool X) UsesAtEntry(Block b)
+    /// <summary>Does the block read A (or X) before defining it, and does it define them?</summary>
+    private static (bool UseA, bool UseX, bool DefA, bool DefX) Summary(Block b)
     {
         bool defA = false, defX = false, useA = false, useX = false;
         foreach (var s in b.Stmts)
@@ -306,27 +306,42 @@ internal static class Peephole
             if (!defA) useA = true;
             if (Op.Src(b.JumpCode) == Op.X && !defX) useX = true;
         }
-        else
-        {
-            // An unconditional block passes A and X on to blocks not looked at here.
-            if (!defA) useA = true;
-            if (!defX) useX = true;
-        }
-        return (useA, useX);
+        return (useA, useX, defA, defX);
     }
 
-    /// <summary>Removes definitions of A or X (that cannot fail) whose value nothing reads.</summary>
-    private static bool DeadDefinitions(Block b)
+    /// <summary>
+    /// Removes definitions of A or X (that cannot fail) whose value nothing reads, with A and X liveness
+    /// over the whole graph (a value may pass through blocks that do not touch it).
+    /// </summary>
+    private static bool DeadDefinitions(List<Block> topo)
     {
-        if (b.IsReturn) return false;
-        bool liveA = IsConditional(b), liveX = IsConditional(b) && Op.Src(b.JumpCode) == Op.X;
-        foreach (var succ in new[] { b.Jt, b.Jf })
+        var liveIn = new Dictionary<Block, (bool A, bool X)>();
+        bool changed = false;
+        for (int i = topo.Count - 1; i >= 0; i--)
         {
-            if (succ == null) continue;
-            var (ua, ux) = UsesAtEntry(succ);
-            liveA |= ua;
-            liveX |= ux;
+            var b = topo[i];
+            bool liveA = false, liveX = false;
+            if (!b.IsReturn)
+            {
+                foreach (var succ in new[] { b.Jt, b.Jf })
+                {
+                    if (succ == null) continue;
+                    // Successors not seen yet (none in a DAG walked backwards) count as using both.
+                    (bool A, bool X) l = liveIn.TryGetValue(succ, out var v) ? v : (true, true);
+                    liveA |= l.A;
+                    liveX |= l.X;
+                }
+                if (IsConditional(b)) { liveA = true; liveX |= Op.Src(b.JumpCode) == Op.X; }
+                changed |= Prune(b, liveA, liveX);
+            }
+            var (useA, useX, defA, defX) = Summary(b);
+            liveIn[b] = (useA || (liveA && !defA), useX || (liveX && !defX));
         }
+        return changed;
+    }
+
+    private static bool Prune(Block b, bool liveA, bool liveX)
+    {
         var keep = new List<Stmt>(b.Stmts.Count);
         bool changed = false;
         for (int j = b.Stmts.Count - 1; j >= 0; j--)

@@ -133,12 +133,12 @@ internal sealed partial class CodeGenerator
             var none = new Block(Op.JMP | Op.JEQ | Op.K, 59) { Jt = final };
             again.Jf = none;
             var ah = new Block(Op.JMP | Op.JEQ | Op.K, 51) { Jf = final };
-            // The AH step sets X from the AH length alone, as libpcap's walk does.
+            // The AH step sets X from the AH length alone, as libpcap's walk does (its X+1 detour folded
+            // into the load offset).
             var ahStep = new Block(Op.JMP | Op.JA, 0)
             {
-                Stmts = L(new Stmt(Op.MISC | Op.TXA), new Stmt(Op.LD | Op.IND | Op.B, nl), new Stmt(Op.ST, (uint)reg2),
-                          new Stmt(Op.MISC | Op.TXA), new Stmt(Op.ALU | Op.ADD | Op.K, 1), new Stmt(Op.MISC | Op.TAX),
-                          new Stmt(Op.LD | Op.IND | Op.B, nl), new Stmt(Op.ALU | Op.ADD | Op.K, 2), new Stmt(Op.ALU | Op.MUL | Op.K, 4),
+                Stmts = L(new Stmt(Op.LD | Op.IND | Op.B, nl), new Stmt(Op.ST, (uint)reg2), new Stmt(Op.LD | Op.IND | Op.B, nl + 1),
+                          new Stmt(Op.ALU | Op.ADD | Op.K, 2), new Stmt(Op.ALU | Op.MUL | Op.K, 4),
                           new Stmt(Op.MISC | Op.TAX), new Stmt(Op.LD | Op.MEM, (uint)reg2)),
             };
             ah.Jt = ahStep;
