@@ -5,7 +5,7 @@ CONFORMANCE_HDR := $(wildcard compat-tests/conformance/*.h)
 
 build/test/conformance: $(CONFORMANCE_SRC) $(CONFORMANCE_HDR)
 	@mkdir -p build/test
-	$(CC) -O1 -g -Wall -Wextra -Werror -o $@ $(CONFORMANCE_SRC) -lpcap -lpthread
+	$(CC) -O1 -g -Wall -Wextra -Werror -o $@ $(CONFORMANCE_SRC) -lpcap -lpthread -ldl
 
 compat-tests-build: build/test/conformance
 

@@ -1,6 +1,7 @@
-# Savefile reading: the breakloop signal test and sfread, a printer of everything a program sees of a savefile.
+# Savefile reading: the breakloop signal test, sfread (prints everything a program sees of a savefile)
+# and sfcorpus (writes sound and broken savefiles).
 DEB_PACKAGES += libpcap-dev tcpdump
-compat-tests-build: build/test/breakloop build/test/sfread
+compat-tests-build: build/test/breakloop build/test/sfread build/test/sfcorpus
 
 build/test/breakloop: compat-tests/breakloop/breakloop.c
 	@mkdir -p build/test
@@ -9,3 +10,7 @@ build/test/breakloop: compat-tests/breakloop/breakloop.c
 build/test/sfread: compat-tests/savefile/sfread.c
 	@mkdir -p build/test
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lpcap
+
+build/test/sfcorpus: compat-tests/savefile/sfcorpus.c
+	@mkdir -p build/test
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<

@@ -7,8 +7,16 @@ SHIM_OBJ := build/obj/shim/libpcap-shim.o
 VERSION_SCRIPT := build/obj/libpcap.version
 ENGINE_SRC := $(shell find src/Pcap.Engine src/Pcap.Native -name '*.cs' -o -name '*.csproj' 2>/dev/null | grep -v /obj/ | grep -v /bin/)
 
-# -fvisibility=hidden keeps helper functions local; the version script exports libpcap's names.
-$(SHIM_OBJ): $(SHIM_SRC) $(SHIM_HDR)
+# The list of shim sources, rewritten only when it changes: removing a .c file relinks the shim.
+SHIM_LIST := build/obj/shim/sources.txt
+$(SHIM_LIST): FORCE
+	@mkdir -p build/obj/shim
+	@echo "$(SHIM_SRC)" | cmp -s - $@ || echo "$(SHIM_SRC)" >$@
+.PHONY: FORCE
+FORCE:
+
+# The version script exports libpcap's names; everything else in the shim stays local.
+$(SHIM_OBJ): $(SHIM_SRC) $(SHIM_HDR) $(SHIM_LIST)
 	@mkdir -p build/obj/shim
 	$(CC) -O2 -g -fPIC -Wall -Wextra -Werror -c $(SHIM_SRC) -Inative-build/shim
 	@mv $(notdir $(SHIM_SRC:.c=.o)) build/obj/shim/

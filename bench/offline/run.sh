@@ -1,6 +1,8 @@
 #!/bin/sh
 # Offline reading: packets/s through pcap_loop and pcap_next_ex on the system libpcap and on ours (the
 # same program, the library chosen by the loader), with a plain large-read walk over the file as the limit.
+# Rates are packets per CPU second of the reading process (user and kernel time): the machines are
+# shared, and wall-clock rates there measure the neighbours as much as the reader.
 cd "$(dirname "$0")/../.." || exit 1
 prog=build/bench/offline
 ours="$(pwd)/build/lib/libpcap.so.1"

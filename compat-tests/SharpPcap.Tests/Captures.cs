@@ -66,4 +66,35 @@ static class Captures
         }
         return s.ToArray();
     }
+
+    /// <summary>
+    /// The same packets as a pcapng file: a section header, one Ethernet interface with if_tsresol 9
+    /// (nanoseconds), and one enhanced packet block per frame.
+    /// </summary>
+    public static byte[] Pcapng(IReadOnlyList<byte[]> frames)
+    {
+        var s = new MemoryStream();
+        var w = new BinaryWriter(s);
+        // Section header block
+        w.Write(0x0a0d0d0au); w.Write(28u); w.Write(0x1a2b3c4du); w.Write((ushort)1); w.Write((ushort)0);
+        w.Write(-1L); w.Write(28u);
+        // Interface description block: link type 1, snap length 65535, option if_tsresol = 9
+        w.Write(1u); w.Write(32u); w.Write((ushort)1); w.Write((ushort)0); w.Write(65535u);
+        w.Write((ushort)9); w.Write((ushort)1); w.Write((byte)9); w.Write((byte)0); w.Write((ushort)0);
+        w.Write((ushort)0); w.Write((ushort)0); // opt_endofopt
+        w.Write(32u);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            int padded = (frames[i].Length + 3) & ~3;
+            uint length = (uint)(32 + padded);
+            ulong ns = (ulong)(1600000000 + i) * 1_000_000_000UL + (ulong)(1000 * i);
+            w.Write(6u); w.Write(length); w.Write(0u);
+            w.Write((uint)(ns >> 32)); w.Write((uint)ns);
+            w.Write((uint)frames[i].Length); w.Write((uint)frames[i].Length);
+            w.Write(frames[i]);
+            w.Write(new byte[padded - frames[i].Length]);
+            w.Write(length);
+        }
+        return s.ToArray();
+    }
 }

@@ -93,6 +93,46 @@ public sealed class ReaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadsPcapng()
+    {
+        var frames = Captures.Mixed(6);
+        using var device = new CaptureFileReaderDevice(Write(Captures.Pcapng(frames), "in.pcapng"));
+        device.Open(new DeviceConfiguration { TimestampResolution = TimestampResolution.Nanosecond });
+        Assert.Equal(LinkLayers.Ethernet, device.LinkType);
+        var packets = ReadAll(device);
+        Assert.Equal(6, packets.Count);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(frames[i], packets[i].Data);
+            Assert.Equal((ulong)(1600000000 + i), packets[i].Timeval.Seconds);
+            Assert.Equal((1000m * i) / 1_000_000_000m, packets[i].Timeval.Value - packets[i].Timeval.Seconds);
+        }
+    }
+
+    [Fact]
+    public void PcapngCopiedToPcapByTheWriter()
+    {
+        var frames = Captures.Mixed(4);
+        string output = Path.Combine(dir, "out.pcap");
+        using (var reader = new CaptureFileReaderDevice(Write(Captures.Pcapng(frames), "in.pcapng")))
+        using (var writer = new CaptureFileWriterDevice(output))
+        {
+            reader.Open();
+            writer.Open(new DeviceConfiguration { LinkLayerType = reader.LinkType, Snaplen = 65535 });
+            while (reader.GetNextPacket(out PacketCapture e) == GetPacketStatus.PacketRead)
+                writer.Write(e.GetPacket());
+        }
+        // Micro resolution: 1000 * i ns became i us.
+        var expected = Captures.Savefile(frames);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            int offset = 24 + Enumerable.Range(0, i).Sum(j => 16 + frames[j].Length) + 4;
+            BitConverter.TryWriteBytes(expected.AsSpan(offset), (uint)i);
+        }
+        Assert.Equal(expected, File.ReadAllBytes(output));
+    }
+
+    [Fact]
     public void MissingFileThrowsLibpcapsError()
     {
         string path = Path.Combine(dir, "missing.pcap");

@@ -36,6 +36,20 @@ void fail(const char *file, int line, const char *fmt, ...)
 	_exit(1);
 }
 
+#define SKIP_STATUS 77
+
+void skip(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (write(result_fd, msg, strlen(msg)) < 0)
+		_exit(3);
+	_exit(SKIP_STATUS);
+}
+
 const char *scratch(const char *name)
 {
 	static char paths[8][4700];
@@ -155,6 +169,8 @@ static void run(const char *library, struct check *c, const char *base)
 	waitpid(pid, &status, 0);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		printf("PASS %s/%s\n", library, c->name);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == SKIP_STATUS)
+		printf("SKIP %s/%s: %s\n", library, c->name, why);
 	else if (WIFEXITED(status) && why[0])
 		printf("FAIL %s/%s: %s\n", library, c->name, why);
 	else if (WIFEXITED(status))

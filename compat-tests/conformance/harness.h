@@ -21,6 +21,8 @@ struct check {
 
 void register_check(struct check *c);
 void fail(const char *file, int line, const char *fmt, ...) __attribute__((noreturn, format(printf, 3, 4)));
+/* Ends the check as SKIP: only where the machine lacks something (root, network namespaces). */
+void skip(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #define CHECK(id)                                                              \
 	static void check_##id(void);                                          \

@@ -302,3 +302,55 @@ CHECK(offline_filters)
 	EXPECT_INT(seen, 0);
 	pcap_close(p);
 }
+
+/* The header's snap length is kept, except 0 and values above INT_MAX, which become the link
+ * type's maximum; a copy written with pcap_dump_open carries the adjusted value. */
+CHECK(offline_snaplen_from_header)
+{
+	static const uint32_t in[] = { 0, 1, 65535, 262145, 1000000, 0x7fffffff, 0x80000000u };
+	static const int want[] = { 262144, 1, 65535, 262145, 1000000, 0x7fffffff, 262144 };
+	char errbuf[PCAP_ERRBUF_SIZE];
+	for (unsigned i = 0; i < sizeof in / sizeof in[0]; i++) {
+		uint32_t copy[6];
+		pcap_dumper_t *d;
+		pcap_t *p;
+		write_capture(scratch("s.pcap"), MAGIC_MICRO, 1, in[i], 0, 0, 0);
+		p = pcap_open_offline(scratch("s.pcap"), errbuf);
+		EXPECT(p != NULL, "snaplen %u: %s", in[i], errbuf);
+		EXPECT_INT(pcap_snapshot(p), want[i]);
+		d = pcap_dump_open(p, scratch("copy.pcap"));
+		EXPECT(d != NULL, "pcap_dump_open: %s", pcap_geterr(p));
+		pcap_dump_close(d);
+		EXPECT_INT(read_bytes(scratch("copy.pcap"), (unsigned char *)copy, 24), 24);
+		EXPECT_INT(copy[4], (uint32_t)want[i]);
+		pcap_close(p);
+	}
+}
+
+/* The FCS-length bits of the link-type field: pcap_datalink_ext reports them, pcap_datalink does
+ * not, and a dumper writes them back. */
+CHECK(offline_fcs_bits_written_back)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	uint32_t copy[6];
+	pcap_dumper_t *d;
+	pcap_t *p;
+	write_capture(scratch("fcs.pcap"), MAGIC_MICRO, 1 | 0x14000000u, 65535, 1, 60, 0); /* FCS of 4 bytes, flag set */
+	p = pcap_open_offline(scratch("fcs.pcap"), errbuf);
+	EXPECT(p != NULL, "pcap_open_offline: %s", errbuf);
+	EXPECT_INT(pcap_datalink(p), DLT_EN10MB);
+	EXPECT_INT(pcap_datalink_ext(p), 0x14000000);
+	d = pcap_dump_open(p, scratch("copy.pcap"));
+	EXPECT(d != NULL, "pcap_dump_open: %s", pcap_geterr(p));
+	EXPECT_INT(pcap_loop(p, -1, pcap_dump, (u_char *)d), 0);
+	pcap_dump_close(d);
+	EXPECT_INT(read_bytes(scratch("copy.pcap"), (unsigned char *)copy, 24), 24);
+	EXPECT_INT(copy[5], 1 | 0x14000000u);
+	/* Appending to that copy from a handle without the bits: "different linktype". */
+	{
+		pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+		EXPECT(pcap_dump_open_append(dead, scratch("copy.pcap")) == NULL, "appended across FCS bits");
+		pcap_close(dead);
+	}
+	pcap_close(p);
+}

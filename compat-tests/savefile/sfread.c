@@ -56,9 +56,9 @@ int main(int argc, char **argv)
 		printf("open error: %s\n", errbuf);
 		return 0;
 	}
-	printf("linktype %d snapshot %d swapped %d version %d.%d precision %d\n", pcap_datalink ? pcap_datalink(p) : -999,
+	printf("linktype %d snapshot %d swapped %d version %d.%d precision %d bufsize %d\n", pcap_datalink ? pcap_datalink(p) : -999,
 	    pcap_snapshot(p), pcap_is_swapped(p), pcap_major_version(p), pcap_minor_version(p),
-	    pcap_get_tstamp_precision(p));
+	    pcap_get_tstamp_precision(p), pcap_bufsize(p));
 	if (strcmp(mode, "loop") == 0) {
 		status = pcap_loop(p, -1, callback, NULL);
 	} else if (strcmp(mode, "dispatch") == 0) {
@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 		while ((status = pcap_next_ex(p, &h, &d)) == 1)
 			show(h, d);
 	}
-	printf("status %d packets %lu error \"%s\"\n", status, packets, status == -1 || strcmp(mode, "next") == 0 ? pcap_geterr(p) : "");
+	printf("status %d packets %lu bufsize %d error \"%s\"\n", status, packets, pcap_bufsize(p),
+	    status == -1 || strcmp(mode, "next") == 0 ? pcap_geterr(p) : "");
 	pcap_close(p);
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tcpdump -r X -w Y through our library writes the same bytes as through the system libpcap, for every
-# capture of the tcpdump 4.99.3 regression set; once to a file and once with "-w -" into a pipe.
-# Exit statuses must match too (malformed captures end early in both). A third line per capture runs
+# capture of the tcpdump 4.99.3 regression set: to a file, with "-w -" into a pipe, and to a file at
+# nanosecond precision (--time-stamp-precision=nano).
+# Exit statuses must match too (malformed captures end early in both). One more line per capture runs
 # build/test/pcap-copy, the same libpcap calls without tcpdump (exit status and error text compared).
 cd "$(dirname "$0")/../.." || exit 1
 tests=../shared/compat/tcpdump-4.99.3/tests
@@ -27,6 +28,10 @@ run() {
 	file)
 		LD_LIBRARY_PATH=$libpath timeout 20 tcpdump -r "$3" -w "$4" </dev/null 2>/dev/null
 		echo $? ;;
+	nano)
+		# nanosecond handle: the file gets the nanosecond magic
+		LD_LIBRARY_PATH=$libpath timeout 20 tcpdump --time-stamp-precision=nano -r "$3" -w "$4" </dev/null 2>/dev/null
+		echo $? ;;
 	pipe)
 		# the exit status of tcpdump, not of cat
 		{ LD_LIBRARY_PATH=$libpath timeout 20 tcpdump -r "$3" -w - </dev/null 2>/dev/null; echo $? >"$4.rc"; } | cat >"$4"
@@ -39,7 +44,7 @@ run() {
 
 for capture in "$tests"/*.pcap "$tests"/*.pcapng; do
 	name=$(basename "$capture")
-	for mode in file pipe copy; do
+	for mode in file pipe nano copy; do
 		rs=$(run system $mode "$capture" "$out/system.pcap")
 		ro=$(run ours $mode "$capture" "$out/ours.pcap")
 		label="tcpdump-write-$mode/$name"

@@ -25,7 +25,7 @@ same() {
 
 # The C sample.
 for library in system ours; do
-	if [ $library = ours ]; then run=build/bin/pcap-run; else run=env; fi
+	if [ $library = ours ]; then run=$PWD/build/bin/pcap-run; else run=env; fi
 	(cd "$work" && $run "$OLDPWD/build/samples/pcap-filter-copy" in.pcap "udp port 53" c.$library.pcap) \
 		>"$work/c.$library.txt" 2>&1
 	sed -i "s/c\.$library\.pcap/OUT/" "$work/c.$library.txt"

@@ -32,6 +32,8 @@ public unsafe class BpfMachineTests
             var code = BpfPrograms.RunnableProgram(r, 64);
             fixed (Instruction* c = code)
                 Assert.True(BpfReference.Validate(c, code.Length) != 0, "generator made an invalid program");
+            // The installed form runs the decoded program: it must agree too.
+            using var installed = new Program(code);
             for (int t = 0; t < 8; t++)
             {
                 byte[] packet = BpfPrograms.Packet(r, 64);
@@ -40,8 +42,10 @@ public unsafe class BpfMachineTests
                 uint wire = buflen + (uint)r.Next(100);
                 uint expected = System(code, packet, wire, buflen);
                 uint actual = Ours(code, packet, wire, buflen);
-                if (expected != actual)
-                    Assert.Fail($"program {n} packet {t}: libpcap {expected}, ours {actual}\n" + Image.Dump(code, 1));
+                uint installedVerdict;
+                fixed (byte* p = packet) installedVerdict = installed.Run(p, wire, buflen);
+                if (expected != actual || expected != installedVerdict)
+                    Assert.Fail($"program {n} packet {t}: libpcap {expected}, ours {actual}, installed {installedVerdict}\n" + Image.Dump(code, 1));
                 compared++;
             }
         }
@@ -105,7 +109,10 @@ public unsafe class BpfMachineTests
         for (int i = 0; i < length; i++) packet[i] = (byte)(0xa0 + i);
         fixed (Instruction* c = code)
             Assert.True(BpfReference.Validate(c, code.Length) != 0, name);
-        Assert.Equal(System(code, packet, 60, (uint)length), Ours(code, packet, 60, (uint)length));
+        uint expected = System(code, packet, 60, (uint)length);
+        Assert.Equal(expected, Ours(code, packet, 60, (uint)length));
+        using var installed = new Program(code);
+        fixed (byte* p = packet) Assert.Equal(expected, installed.Run(p, 60, (uint)length));
     }
 
     [Fact]
@@ -144,6 +151,25 @@ public unsafe class BpfMachineTests
     {
         Instruction[] program = [new((ushort)code, 0, 0, 0), new(Ret | K, 0, 0, 1)];
         Assert.Equal(0u, Ours(program, new byte[4], 4, 4));
+    }
+
+    [Fact]
+    public void InstalledValidProgramsWithoutACaseOrLoopingRejectToo()
+    {
+        byte[] packet = new byte[4];
+        Instruction[][] programs =
+        [
+            [new(Ld | H | Ind | 0x18, 0, 0, 0), new(Ret | K, 0, 0, 1)],
+            [new(Ret | K | 0x08, 0, 0, 1)],
+            [new(Jmp | Ja, 0, 0, uint.MaxValue), new(Ret | K, 0, 0, 1)],
+            [new(Alu | Add | K, 0, 0, 1), new(Jmp | Ja, 0, 0, unchecked((uint)-2)), new(Ret | K, 0, 0, 1)],
+        ];
+        foreach (var code in programs)
+        {
+            using var installed = new Program(code);
+            Assert.True(installed.IsValid);
+            fixed (byte* p = packet) Assert.Equal(0u, installed.Run(p, 4, 4));
+        }
     }
 
     [Fact]

@@ -20,15 +20,10 @@ public unsafe partial class DumperTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
-    sealed class DeadHandle : Handle
+    // A pcap_create'd handle before pcap_activate, as far as dumpers can tell.
+    sealed class NotActivatedHandle : Handle
     {
-        public DeadHandle(int linkType, int snapshot, TimestampPrecision precision, bool activated = true)
-        {
-            LinkType = linkType;
-            Snapshot = snapshot;
-            Precision = precision;
-            Activated = activated;
-        }
+        public NotActivatedHandle() => LinkType = 1;
 
         protected override int Read(int maxPackets, IPacketSink sink) => throw new NotSupportedException();
     }
@@ -69,7 +64,7 @@ public unsafe partial class DumperTests : IDisposable
         Sys.Close(p);
 
         string ours;
-        using var handle = new DeadHandle(dlt, snap, precision);
+        using var handle = new DeadHandle(dlt, snap, precision); // what pcap_open_dead makes
         byte[] name = Encoding.UTF8.GetBytes(ourPath + "\0");
         try
         {
@@ -159,7 +154,7 @@ public unsafe partial class DumperTests : IDisposable
     [Fact]
     public void NotActivatedHandleIsRefused()
     {
-        using var handle = new DeadHandle(1, 65535, TimestampPrecision.Micro, activated: false);
+        using var handle = new NotActivatedHandle();
         byte[] name = Encoding.UTF8.GetBytes(Path.Combine(dir, "x.pcap") + "\0");
         fixed (byte* pinned = name)
         {

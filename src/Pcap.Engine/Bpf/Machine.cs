@@ -1,4 +1,6 @@
+using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using static Pcap.Engine.Bpf.Opcodes;
 
 namespace Pcap.Engine.Bpf;
@@ -19,141 +21,238 @@ public static unsafe class Machine
 
     /// <summary><c>bpf_filter</c>: the program's length is not known, as in libpcap's API.</summary>
     public static uint Filter(Instruction* program, byte* packet, uint wireLength, uint capturedLength) =>
-        Filter(program, uint.MaxValue, packet, wireLength, capturedLength);
+        program == null ? uint.MaxValue : Run<RawForm>(program, (Instruction*)nuint.MaxValue, packet, wireLength, capturedLength);
 
     /// <summary>Runs <paramref name="length"/> instructions; a jump or fall-through past the end rejects.</summary>
     public static uint Filter(Instruction* program, uint length, byte* p, uint wirelen, uint buflen)
     {
         if (program == null) return uint.MaxValue; // no program accepts everything
+        // Without a length (bpf_filter) only the address space bounds the program, as in libpcap.
+        Instruction* end = length >= (nuint.MaxValue - (nuint)program) / (nuint)sizeof(Instruction)
+            ? (Instruction*)nuint.MaxValue
+            : program + length;
+        return Run<RawForm>(program, end, p, wirelen, buflen);
+    }
+
+    /// <summary>
+    /// Rewrites a program that passed <see cref="Validator"/> for <see cref="RunDecoded"/>: each code
+    /// becomes its dense operation number, looked up once here instead of once per packet.
+    /// </summary>
+    public static void Decode(Instruction* program, Instruction* decoded, int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            decoded[i] = program[i];
+            decoded[i].Code = program[i].Code < 256 ? DecodeTable[program[i].Code] : (ushort)Operation.Invalid;
+        }
+    }
+
+    /// <summary>
+    /// Runs a program made by <see cref="Decode"/> from a valid one: its jumps stay inside it and
+    /// it ends with a RET, so the machine skips the per-instruction bounds check.
+    /// </summary>
+    public static uint RunDecoded(Instruction* decoded, uint length, byte* p, uint wirelen, uint buflen) =>
+        Run<DecodedForm>(decoded, decoded + length, p, wirelen, buflen);
+
+    interface IProgramForm
+    {
+        static abstract bool Decoded { get; }
+    }
+
+    struct RawForm : IProgramForm
+    {
+        public static bool Decoded => false;
+    }
+
+    struct DecodedForm : IProgramForm
+    {
+        public static bool Decoded => true;
+    }
+
+    // One interpreter, compiled twice: the form is a struct type argument, so each copy keeps only its own checks.
+    [SkipLocalsInit]
+    static uint Run<TForm>(Instruction* program, Instruction* end, byte* p, uint wirelen, uint buflen)
+        where TForm : struct, IProgramForm
+    {
         uint a = 0, x = 0;
-        uint* mem = stackalloc uint[MemWords];
+        Scratch mem = default;
         int backwardJumps = 0;
-        ulong pc = 0;
+        Instruction* pc = program;
+        ref byte decode = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(DecodeTable);
         for (;;)
         {
-            if (pc >= length) return 0;
-            Instruction* ins = program + pc;
-            uint k = ins->K;
-            pc++;
-            switch (ins->Code)
+            if (!TForm.Decoded && pc >= end) return 0;
+            uint k = pc->K;
+            Instruction* ins = pc++;
+            uint code = ins->Code;
+            // One dense jump table instead of the compiler's search over sparse opcodes.
+            Operation operation = TForm.Decoded
+                ? (Operation)code
+                : (Operation)(code < 256 ? Unsafe.Add(ref decode, (nint)code) : 0);
+            switch (operation)
             {
-                case Ret | K: return k;
-                case Ret | A: return a;
+                case Operation.RetK: return k;
+                case Operation.RetA: return a;
 
-                case Ld | W | Abs:
+                case Operation.LdWAbs:
                     if ((ulong)k + 4 > buflen) return 0;
-                    a = BinaryPrimitives.ReadUInt32BigEndian(new System.ReadOnlySpan<byte>(p + k, 4));
+                    a = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(p + k));
                     continue;
-                case Ld | H | Abs:
+                case Operation.LdHAbs:
                     if ((ulong)k + 2 > buflen) return 0;
                     a = (uint)(p[k] << 8 | p[k + 1]);
                     continue;
-                case Ld | B | Abs:
+                case Operation.LdBAbs:
                     if (k >= buflen) return 0;
                     a = p[k];
                     continue;
-                case Ld | W | Ind:
+                case Operation.LdWInd:
                 {
                     ulong off = (ulong)x + k;
                     if (off + 4 > buflen) return 0;
-                    a = BinaryPrimitives.ReadUInt32BigEndian(new System.ReadOnlySpan<byte>(p + off, 4));
+                    a = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(p + off));
                     continue;
                 }
-                case Ld | H | Ind:
+                case Operation.LdHInd:
                 {
                     ulong off = (ulong)x + k;
                     if (off + 2 > buflen) return 0;
                     a = (uint)(p[off] << 8 | p[off + 1]);
                     continue;
                 }
-                case Ld | B | Ind:
+                case Operation.LdBInd:
                 {
                     ulong off = (ulong)x + k;
                     if (off >= buflen) return 0;
                     a = p[off];
                     continue;
                 }
-                case Ldx | Msh | B:
+                case Operation.LdxMsh:
                     if (k >= buflen) return 0;
                     x = (uint)(p[k] & 0xf) << 2;
                     continue;
-                case Ld | W | Len: a = wirelen; continue;
-                case Ldx | W | Len: x = wirelen; continue;
-                case Ld | Imm: a = k; continue;
-                case Ldx | Imm: x = k; continue;
-                case Ld | Mem:
+                case Operation.LdLen: a = wirelen; continue;
+                case Operation.LdxLen: x = wirelen; continue;
+                case Operation.LdImm: a = k; continue;
+                case Operation.LdxImm: x = k; continue;
+                case Operation.LdMem:
                     if (k >= MemWords) return 0;
-                    a = mem[k];
+                    a = mem[(int)k];
                     continue;
-                case Ldx | Mem:
+                case Operation.LdxMem:
                     if (k >= MemWords) return 0;
-                    x = mem[k];
+                    x = mem[(int)k];
                     continue;
-                case St:
+                case Operation.St:
                     if (k >= MemWords) return 0;
-                    mem[k] = a;
+                    mem[(int)k] = a;
                     continue;
-                case Stx:
+                case Operation.Stx:
                     if (k >= MemWords) return 0;
-                    mem[k] = x;
+                    mem[(int)k] = x;
                     continue;
 
-                case Jmp | Ja:
+                case Operation.Ja:
                     if ((int)k < 0)
                     {
                         // libpcap sign-extends k; a jump to itself would spin for ever.
                         if ((int)k == -1 || ++backwardJumps > MaxBackwardJumps) return 0;
-                        if ((ulong)(-(long)(int)k) > pc) return 0;
+                        if ((ulong)(-(long)(int)k) > (ulong)(pc - program)) return 0;
+                        pc += (int)k;
                     }
-                    pc = (ulong)((long)pc + (int)k);
+                    else
+                    {
+                        if (k >= (ulong)(end - pc)) return 0;
+                        pc += k;
+                    }
                     continue;
-                case Jmp | Jgt | K: pc += a > k ? ins->Jt : ins->Jf; continue;
-                case Jmp | Jge | K: pc += a >= k ? ins->Jt : ins->Jf; continue;
-                case Jmp | Jeq | K: pc += a == k ? ins->Jt : ins->Jf; continue;
-                case Jmp | Jset | K: pc += (a & k) != 0 ? ins->Jt : ins->Jf; continue;
-                case Jmp | Jgt | X: pc += a > x ? ins->Jt : ins->Jf; continue;
-                case Jmp | Jge | X: pc += a >= x ? ins->Jt : ins->Jf; continue;
-                case Jmp | Jeq | X: pc += a == x ? ins->Jt : ins->Jf; continue;
-                case Jmp | Jset | X: pc += (a & x) != 0 ? ins->Jt : ins->Jf; continue;
+                case Operation.JgtK: pc += a > k ? ins->Jt : ins->Jf; continue;
+                case Operation.JgeK: pc += a >= k ? ins->Jt : ins->Jf; continue;
+                case Operation.JeqK: pc += a == k ? ins->Jt : ins->Jf; continue;
+                case Operation.JsetK: pc += (a & k) != 0 ? ins->Jt : ins->Jf; continue;
+                case Operation.JgtX: pc += a > x ? ins->Jt : ins->Jf; continue;
+                case Operation.JgeX: pc += a >= x ? ins->Jt : ins->Jf; continue;
+                case Operation.JeqX: pc += a == x ? ins->Jt : ins->Jf; continue;
+                case Operation.JsetX: pc += (a & x) != 0 ? ins->Jt : ins->Jf; continue;
 
-                case Alu | Add | X: a += x; continue;
-                case Alu | Sub | X: a -= x; continue;
-                case Alu | Mul | X: a *= x; continue;
-                case Alu | Div | X:
+                case Operation.AddX: a += x; continue;
+                case Operation.SubX: a -= x; continue;
+                case Operation.MulX: a *= x; continue;
+                case Operation.DivX:
                     if (x == 0) return 0;
                     a /= x;
                     continue;
-                case Alu | Mod | X:
+                case Operation.ModX:
                     if (x == 0) return 0;
                     a %= x;
                     continue;
-                case Alu | And | X: a &= x; continue;
-                case Alu | Or | X: a |= x; continue;
-                case Alu | Xor | X: a ^= x; continue;
-                case Alu | Lsh | X: a = x < 32 ? a << (int)x : 0; continue;
-                case Alu | Rsh | X: a = x < 32 ? a >> (int)x : 0; continue;
-                case Alu | Add | K: a += k; continue;
-                case Alu | Sub | K: a -= k; continue;
-                case Alu | Mul | K: a *= k; continue;
-                case Alu | Div | K:
+                case Operation.AndX: a &= x; continue;
+                case Operation.OrX: a |= x; continue;
+                case Operation.XorX: a ^= x; continue;
+                case Operation.LshX: a = x < 32 ? a << (int)x : 0; continue;
+                case Operation.RshX: a = x < 32 ? a >> (int)x : 0; continue;
+                case Operation.AddK: a += k; continue;
+                case Operation.SubK: a -= k; continue;
+                case Operation.MulK: a *= k; continue;
+                case Operation.DivK:
                     if (k == 0) return 0;
                     a /= k;
                     continue;
-                case Alu | Mod | K:
+                case Operation.ModK:
                     if (k == 0) return 0;
                     a %= k;
                     continue;
-                case Alu | And | K: a &= k; continue;
-                case Alu | Or | K: a |= k; continue;
-                case Alu | Xor | K: a ^= k; continue;
-                case Alu | Lsh | K: a <<= (int)(k & 31); continue;
-                case Alu | Rsh | K: a >>= (int)(k & 31); continue;
-                case Alu | Neg: a = 0u - a; continue;
-                case Misc | Tax: x = a; continue;
-                case Misc | Txa: a = x; continue;
+                case Operation.AndK: a &= k; continue;
+                case Operation.OrK: a |= k; continue;
+                case Operation.XorK: a ^= k; continue;
+                case Operation.LshK: a <<= (int)(k & 31); continue;
+                case Operation.RshK: a >>= (int)(k & 31); continue;
+                case Operation.Neg: a = 0u - a; continue;
+                case Operation.Tax: x = a; continue;
+                case Operation.Txa: a = x; continue;
 
                 default: return 0;
             }
         }
     }
+
+    /// <summary>The scratch memory M[0..15], zeroed (libpcap leaves it uninitialised).</summary>
+    [InlineArray(MemWords)]
+    struct Scratch
+    {
+        uint word;
+    }
+
+    /// <summary>The opcodes the machine runs, numbered densely; 0 for every other code.</summary>
+    enum Operation : byte
+    {
+        Invalid, RetK, RetA, LdWAbs, LdHAbs, LdBAbs, LdWInd, LdHInd, LdBInd, LdxMsh, LdLen, LdxLen, LdImm, LdxImm,
+        LdMem, LdxMem, St, Stx, Ja, JgtK, JgeK, JeqK, JsetK, JgtX, JgeX, JeqX, JsetX,
+        AddX, SubX, MulX, DivX, ModX, AndX, OrX, XorX, LshX, RshX,
+        AddK, SubK, MulK, DivK, ModK, AndK, OrK, XorK, LshK, RshK, Neg, Tax, Txa,
+    }
+
+    /// <summary>
+    /// Opcode (below 256) to <see cref="Operation"/>; a constant table in the image, so reading it
+    /// costs no static-initialisation check.
+    /// </summary>
+    static ReadOnlySpan<byte> DecodeTable =>
+    [
+        12, 13, 16, 17, 37, 18, 1, 48, 0, 0, 0, 0, 27, 0, 0, 0, // 0x00
+        0, 0, 0, 0, 38, 21, 2, 0, 0, 0, 0, 0, 28, 25, 0, 0, // 0x10
+        3, 0, 0, 0, 39, 19, 0, 0, 4, 0, 0, 0, 29, 23, 0, 0, // 0x20
+        5, 0, 0, 0, 40, 20, 0, 0, 0, 0, 0, 0, 30, 24, 0, 0, // 0x30
+        6, 0, 0, 0, 43, 22, 0, 0, 7, 0, 0, 0, 33, 26, 0, 0, // 0x40
+        8, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, // 0x50
+        14, 15, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, // 0x60
+        0, 0, 0, 0, 46, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, // 0x70
+        10, 11, 0, 0, 47, 0, 0, 49, 0, 0, 0, 0, 0, 0, 0, 0, // 0x80
+        0, 0, 0, 0, 41, 0, 0, 0, 0, 0, 0, 0, 31, 0, 0, 0, // 0x90
+        0, 0, 0, 0, 44, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, // 0xa0
+        0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xb0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xc0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xd0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xe0
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xf0
+    ];
 }

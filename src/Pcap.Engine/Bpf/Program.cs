@@ -11,25 +11,42 @@ public sealed unsafe class Program : IDisposable
         Length = instructions.Length;
         Instructions = (Instruction*)NativeMemory.Alloc((nuint)Math.Max(1, Length), (nuint)sizeof(Instruction));
         instructions.CopyTo(new Span<Instruction>(Instructions, Length));
+        if (Validator.IsValid(Instructions, Length))
+        {
+            decoded = (Instruction*)NativeMemory.Alloc((nuint)Length, (nuint)sizeof(Instruction));
+            Machine.Decode(Instructions, decoded, Length);
+        }
     }
+
+    // The program in the machine's faster form, when it is valid (pcap_setfilter installs only valid ones).
+    Instruction* decoded;
 
     public Instruction* Instructions { get; private set; }
     public int Length { get; }
 
     /// <summary>Runs the program over a packet: 0 rejects, otherwise the number of bytes to keep.</summary>
     public uint Run(byte* packet, uint wireLength, uint capturedLength) =>
-        Machine.Filter(Instructions, (uint)Length, packet, wireLength, capturedLength);
+        decoded != null
+            ? Machine.RunDecoded(decoded, (uint)Length, packet, wireLength, capturedLength)
+            : Machine.Filter(Instructions, (uint)Length, packet, wireLength, capturedLength);
 
     /// <summary>bpf_validate's verdict on this program (pcap_setfilter refuses an invalid one).</summary>
     public bool IsValid => Validator.IsValid(Instructions, Length);
 
     public void Dispose()
     {
-        NativeMemory.Free(Instructions);
-        Instructions = null;
+        Free();
         GC.SuppressFinalize(this);
     }
 
     // A handle that replaces or drops its filter without disposing it must not leak the copy.
-    ~Program() => NativeMemory.Free(Instructions);
+    ~Program() => Free();
+
+    void Free()
+    {
+        NativeMemory.Free(Instructions);
+        NativeMemory.Free(decoded);
+        Instructions = null;
+        decoded = null;
+    }
 }

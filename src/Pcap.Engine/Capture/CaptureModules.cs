@@ -11,6 +11,7 @@ public static class CaptureModules
 {
     public static readonly IReadOnlyList<CaptureModule> All =
     [
+        new Netmap.NetmapCaptureModule(),
         new Linux.LinuxCaptureModule(),
     ];
 
@@ -29,9 +30,18 @@ public static class CaptureModules
     /// </summary>
     public static List<Device> FindAllDevices()
     {
+        // The platform module (last) lists first, as libpcap's pcap_platform_finddevs runs before the
+        // other modules: a netmap port of equal merit then sorts after its interface, never first.
         var devices = new List<Device>();
-        foreach (var module in All)
-            module.FindAllDevices(devices);
+        All[^1].FindAllDevices(devices);
+        for (int i = 0; i < All.Count - 1; i++)
+            All[i].FindAllDevices(devices);
+        return Order(devices);
+    }
+
+    /// <summary>libpcap's add_dev order: by figure of merit, devices of equal merit as they came.</summary>
+    internal static List<Device> Order(List<Device> devices)
+    {
         var ordered = new List<Device>(devices.Count);
         foreach (var device in devices)
         {
@@ -46,19 +56,9 @@ public static class CaptureModules
     internal static uint FigureOfMerit(Device device)
     {
         const uint Loopback = 1, Up = 2, Running = 4, Wireless = 8, StatusMask = 0x30, Disconnected = 0x20;
-        uint n;
-        string name = device.Name;
-        if (name == "any")
-        {
-            n = 0x1FFFFFFF; // after every other non-loopback device
-        }
-        else
-        {
-            // A number ending the name is an instance number; +1 so "none" sorts before instance 0.
-            int i = name.Length;
-            while (i > 0 && char.IsAsciiDigit(name[i - 1])) i--;
-            n = i < name.Length && uint.TryParse(name.AsSpan(i), out uint instance) ? instance + 1 : 0;
-        }
+        // Debian's libpcap 1.10.3 orders devices of equal flags as they were found, whatever
+        // instance number ends their names (measured: pcld1 before pcld0).
+        uint n = device.Name == "any" ? 0x1FFFFFFFu : 0; // "any" after every other non-loopback device
         uint flags = device.Flags;
         if ((flags & Running) == 0) n |= 0x80000000;
         if ((flags & Up) == 0) n |= 0x40000000;

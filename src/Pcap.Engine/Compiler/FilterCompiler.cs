@@ -12,6 +12,9 @@ public static class FilterCompiler
     /// </summary>
     public static Instruction[] Compile(string expression, int linkType, int snapLength, bool optimize, uint netmask)
     {
+        // The empty expression is "ret #snaplen" on every link type libpcap accepts, whatever its layout.
+        if (string.IsNullOrWhiteSpace(expression) && Dlt.LibpcapCompilesFor(linkType))
+            return [new Instruction(0x06, 0, 0, (uint)snapLength)];
         var gen = new CodeGenerator(linkType, snapLength, netmask);
         var tokens = Lexer.Tokenize(expression);
         var body = new Parser(tokens, gen).ParseProgram();

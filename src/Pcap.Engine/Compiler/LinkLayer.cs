@@ -11,6 +11,13 @@ internal static class Dlt
         IpOverFc = 122, SunAtm = 123, Ieee80211Radio = 127, ArcnetLinux = 129, IeeeRadioAvs = 163, Ppi = 192,
         Ipv4 = 228, Ipv6 = 229, NetAnalyzer = 240, NetAnalyzerTransparent = 241, LinuxSll2 = 276;
 
+    /// <summary>
+    /// The link types libpcap 1.10.3 compiles for at all: those with a layout in its gencode.c, and
+    /// the DLT_MATCHING range (104..289), where it offers raw link[...] filtering.
+    /// </summary>
+    public static bool LibpcapCompilesFor(int dlt) =>
+        dlt is 0 or 1 or 6 or 7 or 8 or 9 or 10 or 11 or 12 or 15 or 16 or 19 or 50 or 51 or 99 or (>= 104 and <= 289);
+
     /// <summary>pcap_datalink_val_to_description_or_dlt for the link types named in error texts.</summary>
     public static string Description(int dlt) => dlt switch
     {
@@ -82,8 +89,7 @@ internal sealed partial class CodeGenerator
             default:
                 // Link types libpcap knows without a protocol field we decode: the empty filter and
                 // link-independent primitives compile, link-layer type tests are refused.
-                if (dlt is not (6 or 7 or 8 or 11 or 15 or 16 or 19 or 50 or 51 or 99) && (dlt < 104 || dlt > 289))
-                    throw new PcapException($"unknown data link type {dlt} (min 104, max 289)");
+                if (!Dlt.LibpcapCompilesFor(dlt)) throw new PcapException($"unknown data link type {dlt} (min 104, max 289)");
                 _offLinkType.NotSet = true;
                 _offLinkPl.NotSet = true;
                 break;

@@ -33,6 +33,9 @@ public abstract unsafe partial class Handle : IDisposable
     public TimestampPrecision Precision { get; set; }
     public bool Activated { get; protected set; }
 
+    /// <summary>pcap_bufsize: the size of the handle's packet buffer (libpcap's bufsize); 0 where there is none.</summary>
+    public virtual int BufferSize => 0;
+
     /// <summary>True for savefiles: pcap_loop ends at end of file instead of reading again.</summary>
     public virtual bool IsSavefile => false;
 

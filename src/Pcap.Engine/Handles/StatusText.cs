@@ -1,9 +1,14 @@
 namespace Pcap.Engine.Handles;
 
-/// <summary>pcap_statustostr's texts for libpcap's status codes; null for a code libpcap does not know.</summary>
+/// <summary>pcap_statustostr's texts for libpcap's status codes.</summary>
 public static class StatusText
 {
-    public static string? Of(int status) => status switch
+    /// <summary>The text pcap_statustostr gives, "Unknown error: N" for a code libpcap does not know.</summary>
+    public static string Of(int status) =>
+        Known(status) ?? "Unknown error: " + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>libpcap's constant text for a status code, or null for a code it does not know.</summary>
+    public static string? Known(int status) => status switch
     {
         PcapError.Warning => "Generic warning",
         PcapError.WarningTstampTypeNotSup => "That type of time stamp is not supported by that device",

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Pcap.Engine.Handles;
 using Pcap.Engine.LinkTypes;
 
@@ -24,6 +25,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
     readonly Scale scale;
     readonly LengthOrder lengthOrder;
     readonly uint maxCaplen;
+    readonly bool postProcess;
 
     PcapSavefile(SavefileInput input, TimestampPrecision precision, uint magic, bool swapped,
         ushort major, ushort minor, uint snapLength, uint linkTypeField) : base(input, precision)
@@ -35,6 +37,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         LinkTypeExt = (int)(linkTypeField & 0xFC000000); // FCS length bits, pcap_datalink_ext
         Snapshot = SnapLength.Adjust(LinkType, snapLength);
         maxCaplen = SnapLength.MaxForDlt(LinkType);
+        postProcess = PseudoHeaders.Needed(LinkType, swapped);
 
         bool fileNano = magic == NanoMagic;
         bool wantNano = precision == TimestampPrecision.Nano;
@@ -55,7 +58,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             543 => LengthOrder.LenFirst,
             _ => LengthOrder.CaplenFirst,
         };
-        BufferSize = Snapshot < 2048 ? Snapshot : 2048;
+        SetBufferSize(Snapshot < 2048 ? Snapshot : 2048);
     }
 
     /// <summary>
@@ -107,7 +110,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         if (available < recordHeaderSize)
         {
             if (available == 0) return 0;
-            throw new PcapException($"truncated dump file; tried to read {recordHeaderSize} header bytes, only got {available}");
+            throw TruncatedHeader(recordHeaderSize, available);
         }
         byte* r = Input.Current;
         bool swapped = Swapped;
@@ -127,21 +130,11 @@ public sealed unsafe class PcapSavefile : SavefileHandle
 
         uint snapshot = (uint)Snapshot;
         if (caplen > maxCaplen)
-        {
-            // A damaged or fuzzed file.
-            throw new PcapException(caplen > snapshot
-                ? $"invalid packet capture length {caplen}, bigger than snaplen of {Snapshot}"
-                : $"invalid packet capture length {caplen}, bigger than maximum of {maxCaplen}");
-        }
+            throw BogusLength(caplen, maxCaplen, Snapshot); // a damaged or fuzzed file
         long recordSize = recordHeaderSize + (long)caplen;
         available = Input.Ensure(recordSize);
         if (available < recordSize)
-        {
-            long got = available - recordHeaderSize;
-            // libpcap reads the snapshot length first and then discards the rest of an oversized record.
-            uint tried = caplen > snapshot && got < snapshot ? snapshot : caplen;
-            throw new PcapException($"truncated dump file; tried to read {tried} captured bytes, only got {got}");
-        }
+            throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
         r = Input.Current;
         Input.Consume(recordSize);
         // Records longer than the snapshot length (Solaris 2.3 bufmod, libpcap 1.5.0's header bug) are cut to it.
@@ -151,15 +144,31 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         header->CapLen = kept;
         header->Len = len;
         data = r + recordHeaderSize;
-        if (swapped)
-            PseudoHeaders.Swap(LinkType, header, data);
+        if (postProcess)
+            PseudoHeaders.Process(LinkType, swapped, header, data);
         return 1;
     }
+
+    // The error texts are built out of line: string formatting would cost every record a larger frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static PcapException TruncatedHeader(int size, long got) =>
+        new($"truncated dump file; tried to read {size} header bytes, only got {got}");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static PcapException BogusLength(uint caplen, uint maximum, int snapshot) =>
+        new(caplen > (uint)snapshot
+            ? $"invalid packet capture length {caplen}, bigger than snaplen of {snapshot}"
+            : $"invalid packet capture length {caplen}, bigger than maximum of {maximum}");
+
+    // libpcap reads the snapshot length first and then discards the rest of an oversized record.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static PcapException TruncatedData(uint caplen, uint snapshot, long got) =>
+        new($"truncated dump file; tried to read {(caplen > snapshot && got < snapshot ? snapshot : caplen)} captured bytes, only got {got}");
 
     // libpcap grows its buffer to the next power of two (at most the snapshot length); pcap_bufsize shows it.
     void GrowBufferSize(uint caplen)
     {
         uint size = System.Numerics.BitOperations.RoundUpToPowerOf2(caplen);
-        BufferSize = size > (uint)Snapshot ? Snapshot : (int)size;
+        SetBufferSize(size > (uint)Snapshot ? Snapshot : (int)size);
     }
 }

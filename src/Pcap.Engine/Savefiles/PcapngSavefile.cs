@@ -25,7 +25,6 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
     readonly List<Interface> interfaces = [];
     readonly ulong userResolution;
     uint maxBlockSize = InitialMaxBlockSize;
-    int bufferSize; // libpcap's block buffer: it grows to the largest block read
 
     PcapngSavefile(SavefileInput input, TimestampPrecision precision, bool swapped) : base(input, precision)
     {
@@ -99,7 +98,7 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
 
     void OpenSection(uint totalLength)
     {
-        bufferSize = totalLength > 2048 ? (int)totalLength : 2048;
+        SetBufferSize(totalLength > 2048 ? (int)totalLength : 2048);
         long got = Input.Ensure(totalLength);
         if (got < totalLength)
             throw new PcapException($"truncated pcapng dump file; tried to read {totalLength - 12} bytes, only got {got - 12}");
@@ -128,7 +127,6 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
                     uint forSnap = 8 + 20 + SnapLength.MaxForDlt(LinkType) + 131072 + 4;
                     if (forSnap > maxBlockSize)
                         maxBlockSize = forSnap;
-                    BufferSize = bufferSize;
                     return;
                 case EnhancedPacketBlock or SimplePacketBlock or PacketBlock:
                     throw new PcapException("the capture file has a packet block before any Interface Description Blocks");
@@ -152,13 +150,10 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
             throw new PcapException($"block in pcapng dump file has a length of {totalLength} < 12");
         if (totalLength % 4 != 0)
             throw new PcapException($"block in pcapng dump file has a length of {totalLength} that is not a multiple of 4");
-        if (totalLength > bufferSize)
-        {
-            if (totalLength > maxBlockSize)
-                throw new PcapException($"pcapng block size {totalLength} > maximum {maxBlockSize}");
-            bufferSize = (int)totalLength;
-            BufferSize = bufferSize;
-        }
+        // libpcap checks the maximum only for blocks bigger than its buffer, but never records the buffer's
+        // growth (pcap_bufsize keeps the size from the open), so every block above the maximum is refused.
+        if (totalLength > maxBlockSize)
+            throw new PcapException($"pcapng block size {totalLength} > maximum {maxBlockSize}");
         available = Input.Ensure(totalLength);
         if (available < totalLength)
             throw new PcapException($"truncated pcapng dump file; tried to read {totalLength - 8} bytes, only got {available - 8}");
@@ -332,8 +327,8 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
         header->TvSec = (long)seconds;
         header->TvUsec = (int)fraction;
         data = cursor.Take(header->CapLen);
-        if (Swapped)
-            PseudoHeaders.Swap(LinkType, header, data);
+        if (PseudoHeaders.Needed(LinkType, Swapped))
+            PseudoHeaders.Process(LinkType, Swapped, header, data);
         return 1;
     }
 }

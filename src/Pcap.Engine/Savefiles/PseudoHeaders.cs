@@ -4,15 +4,27 @@ using Pcap.Engine.Handles;
 namespace Pcap.Engine.Savefiles;
 
 /// <summary>
-/// libpcap's swap_pseudo_headers: link-layer pseudo-headers written in the capturing host's byte order
-/// (Linux USB, NFLOG TLVs, SocketCAN ids behind a cooked header) are swapped in place when the file came
-/// from a host of the other byte order.
+/// What libpcap does to each record after reading it: link-layer pseudo-headers written in the capturing
+/// host's byte order (Linux USB, NFLOG TLVs, SocketCAN ids behind a cooked header) are swapped in place
+/// when the file came from a host of the other byte order (swap_pseudo_headers), and the length of
+/// memory-mapped Linux USB isochronous completions, which old libpcaps miscalculated, is fixed up.
 /// </summary>
 internal static unsafe class PseudoHeaders
 {
-    const int DltLinuxSll = 113, DltLinuxSll2 = 276, DltUsbLinux = 189, DltUsbLinuxMmapped = 220, DltNflog = 239;
+    const int DltPflog = 117, DltLinuxSll = 113, DltLinuxSll2 = 276, DltUsbLinux = 189, DltUsbLinuxMmapped = 220, DltNflog = 239;
 
-    public static void Swap(int dlt, PacketHeader* header, byte* data)
+    /// <summary>Whether records of this file need <see cref="Process"/> at all.</summary>
+    public static bool Needed(int dlt, bool swapped) => swapped || dlt == DltUsbLinuxMmapped;
+
+    public static void Process(int dlt, bool swapped, PacketHeader* header, byte* data)
+    {
+        if (swapped)
+            Swap(dlt, header, data);
+        if (dlt == DltUsbLinuxMmapped && header->CapLen >= 64)
+            FixUsbMmappedLength(header, data);
+    }
+
+    static void Swap(int dlt, PacketHeader* header, byte* data)
     {
         switch (dlt)
         {
@@ -34,6 +46,9 @@ internal static unsafe class PseudoHeaders
                 break;
             case DltNflog:
                 SwapNflog(header->CapLen, header->Len, data);
+                break;
+            case DltPflog:
+                SwapPflog(header->CapLen, header->Len, data);
                 break;
         }
     }
@@ -91,6 +106,18 @@ internal static unsafe class PseudoHeaders
         }
     }
 
+    // pfloghdr: uid, pid, rule_uid and rule_pid (at 44, 48, 52, 56) are in host order; each is swapped
+    // only if the captured bytes, the length and the header's own length field all reach its end.
+    static void SwapPflog(uint caplen, uint len, byte* h)
+    {
+        uint headerLength = caplen == 0 ? 0u : h[0];
+        for (uint end = 48; end <= 60; end += 4)
+        {
+            if (caplen < end || len < end || headerLength < end) return;
+            Swap32(h + end - 4);
+        }
+    }
+
     // NFLOG: a 4-byte header, then TLVs whose type and length are in host byte order.
     static void SwapNflog(uint caplen, uint len, byte* p)
     {
@@ -109,6 +136,33 @@ internal static unsafe class PseudoHeaders
             caplen -= size;
             p += size;
         }
+    }
+
+    // fix_linux_usb_mmapped_length: for an incoming isochronous completion whose length was computed from
+    // the URB length, the length is where the last isochronous descriptor's data ends.
+    static void FixUsbMmappedLength(PacketHeader* header, byte* h)
+    {
+        const byte UrbComplete = (byte)'C', UrbIsochronous = 0, UrbTransferIn = 0x80;
+        uint ndesc = *(uint*)(h + 60), urbLength = *(uint*)(h + 32);
+        if (h[15] != 0 || h[9] != UrbIsochronous || h[8] != UrbComplete || (h[10] & UrbTransferIn) == 0)
+            return;
+        if (header->Len != 64UL + ndesc * 16UL + urbLength)
+            return;
+        uint dataEnd = 0;
+        uint bytesLeft = header->CapLen - 64;
+        byte* desc = h + 64;
+        for (uint i = 0; i < ndesc && bytesLeft >= 16; i++, bytesLeft -= 16, desc += 16)
+        {
+            uint length = *(uint*)(desc + 8);
+            if (length == 0) continue;
+            uint end = *(uint*)(desc + 4) + length;
+            if (end > dataEnd) dataEnd = end;
+        }
+        uint fixedLength = (uint)(64 + ndesc * 16 + dataEnd);
+        if (fixedLength >= header->CapLen)
+            header->Len = fixedLength;
+        if (header->CapLen > header->Len)
+            header->Len = header->CapLen;
     }
 
     static void Swap16(byte* p) => *(ushort*)p = BinaryPrimitives.ReverseEndianness(*(ushort*)p);

@@ -31,8 +31,12 @@ public abstract unsafe class SavefileHandle : Handle
     public int MajorVersion { get; private protected set; }
     public int MinorVersion { get; private protected set; }
 
-    /// <summary>pcap_bufsize: the size libpcap's own packet buffer would have now.</summary>
-    public int BufferSize { get; private protected set; }
+    int bufferSize;
+
+    /// <summary>The size libpcap's own packet buffer would have now: pcap_bufsize shows it.</summary>
+    public override int BufferSize => bufferSize;
+
+    private protected void SetBufferSize(int size) => bufferSize = size;
 
     /// <summary>
     /// libpcap's next_packet_op: the next record's header and a pointer to its bytes (in the read buffer).

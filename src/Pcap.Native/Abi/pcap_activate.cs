@@ -39,7 +39,7 @@ static class Activate
         }
         else if (live.Error.Length == 0)
         {
-            live.Error = StatusText.Of(status) ?? "";
+            live.Error = StatusText.Of(status) ?? $"Unknown error: {status}";
         }
         return status;
     }

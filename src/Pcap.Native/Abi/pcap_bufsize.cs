@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Handles;
-using Pcap.Engine.Savefiles;
 
 namespace Pcap.Native.Abi;
 
@@ -14,8 +13,7 @@ static class Bufsize
         try
         {
             var handle = Handle.FromPcap(p);
-            if (!handle.Activated) return PcapError.NotActivated;
-            return handle is SavefileHandle s ? s.BufferSize : 0;
+            return handle.Activated ? handle.BufferSize : PcapError.NotActivated;
         }
         catch (Exception e)
         {

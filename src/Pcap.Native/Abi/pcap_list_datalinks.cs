@@ -15,6 +15,11 @@ static unsafe class ListDataLinks
         {
             var handle = Handle.FromPcap(p);
             if (!handle.Activated) return PcapError.NotActivated; // libpcap leaves the error text alone here
+            if (list == null)
+            {
+                handle.Error = "pcap_list_datalinks: NULL list pointer";
+                return PcapError.Error;
+            }
             int[] dlts = handle.DataLinks is { Length: > 0 } offered ? offered : [handle.LinkType];
             var array = (int*)NativeMemory.Alloc((nuint)dlts.Length, sizeof(int));
             dlts.AsSpan().CopyTo(new Span<int>(array, dlts.Length));

@@ -31,7 +31,8 @@ static unsafe class LookupNet
         catch (Exception e) { return Boundary.Fail(errbuf, e); }
     }
 
-    /// <summary>Pseudo-devices libpcap answers 0/0 for without asking the kernel.</summary>
+    /// <summary>Pseudo-devices libpcap answers 0/0 for without asking the kernel (netmap ports included).</summary>
     static bool NoNetwork(string name) =>
-        name == "any" || name.Contains("bluetooth", StringComparison.Ordinal) || name.Contains("usbmon", StringComparison.Ordinal);
+        name == "any" || name.Contains("bluetooth", StringComparison.Ordinal) || name.Contains("usbmon", StringComparison.Ordinal)
+        || Pcap.Engine.Capture.Netmap.PortName.IsNetmapName(name);
 }

@@ -34,8 +34,10 @@ static unsafe class Loop
     }
 
     /// <summary>The program's pcap_handler with its user argument.</summary>
-    sealed class CallbackSink(delegate* unmanaged<byte*, PacketHeader*, byte*, void> callback, byte* user) : IPacketSink
+    sealed class CallbackSink(delegate* unmanaged<byte*, PacketHeader*, byte*, void> callback, byte* user) : ICallbackSink
     {
+        public delegate* unmanaged<byte*, PacketHeader*, byte*, void> Callback => callback;
+        public byte* User => user;
         public void Packet(PacketHeader* header, byte* data) => callback(user, header, data);
     }
 }

@@ -26,8 +26,8 @@ static unsafe class OpenLive
             {
                 PcapError.Error => $"{name}: {live.Error}",
                 PcapError.NoSuchDevice or PcapError.PermDenied or PcapError.PromiscPermDenied =>
-                    $"{name}: {StatusText.Of(status)} ({live.Error})",
-                _ => $"{name}: {StatusText.Of(status)}",
+                    $"{name}: {StatusText.Of(status) ?? $"Unknown error: {status}"} ({live.Error})",
+                _ => $"{name}: {StatusText.Of(status) ?? $"Unknown error: {status}"}",
             };
             Boundary.WriteErrbuf(errbuf, text);
             live.Dispose();

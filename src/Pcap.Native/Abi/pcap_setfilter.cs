@@ -31,21 +31,16 @@ static unsafe class SetFilter
             }
             var copy = new Engine.Bpf.Program(program->AsSpan());
             var old = handle.Filter;
+            int status = 0;
             if (handle is LiveHandle live)
-            {
-                int status = live.SetFilter(copy);
-                if (status < 0)
-                {
-                    copy.Dispose();
-                    return status;
-                }
-            }
+                status = live.SetFilter(copy);
             else
-            {
                 handle.Filter = copy;
-            }
+            // A module may install the program even when it then fails (libpcap's Linux module does,
+            // when the kernel refuses it): free only what the handle no longer holds.
+            if (status < 0 && !ReferenceEquals(copy, handle.Filter)) copy.Dispose();
             if (old != null && !ReferenceEquals(old, handle.Filter)) old.Dispose();
-            return 0;
+            return status;
         }
         catch (Exception e)
         {

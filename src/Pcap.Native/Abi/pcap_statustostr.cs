@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Handles;
 
@@ -16,10 +15,10 @@ static unsafe class StatusToStr
     [UnmanagedCallersOnly(EntryPoint = "pcap_statustostr")]
     public static byte* PcapStatustostr(int status)
     {
-        string? text = StatusText.Of(status);
+        string? text = StatusText.Known(status);
         if (text != null) return NativeText.Of(text);
         if (unknownBuffer == 0) unknownBuffer = (nint)NativeMemory.AllocZeroed(UnknownSize);
-        HandleBlock.WriteText((byte*)unknownBuffer, UnknownSize, "Unknown error: " + status.ToString(CultureInfo.InvariantCulture));
+        HandleBlock.WriteText((byte*)unknownBuffer, UnknownSize, StatusText.Of(status));
         return (byte*)unknownBuffer;
     }
 

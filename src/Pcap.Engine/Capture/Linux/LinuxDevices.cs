@@ -54,14 +54,14 @@ static unsafe class LinuxDevices
             Description = "Pseudo-device that captures on all interfaces",
             Flags = PcapIfUp | PcapIfRunning | StatusNotApplicable,
         });
-        devices.Add(new Device("bluetooth-monitor") { Description = "Bluetooth Linux Monitor", Flags = PcapIfWireless });
+        devices.Add(new Device("bluetooth-monitor") { Description = "Bluetooth Linux Monitor", Flags = PcapIfWireless | StatusNotApplicable });
         if (NetfilterAvailable())
         {
-            devices.Add(new Device("nflog") { Description = "Linux netfilter log (NFLOG) interface" });
-            devices.Add(new Device("nfqueue") { Description = "Linux netfilter queue (NFQUEUE) interface" });
+            devices.Add(new Device("nflog") { Description = "Linux netfilter log (NFLOG) interface", Flags = StatusNotApplicable });
+            devices.Add(new Device("nfqueue") { Description = "Linux netfilter queue (NFQUEUE) interface", Flags = StatusNotApplicable });
         }
-        devices.Add(new Device("dbus-system") { Description = "D-Bus system bus" });
-        devices.Add(new Device("dbus-session") { Description = "D-Bus session bus" });
+        devices.Add(new Device("dbus-system") { Description = "D-Bus system bus", Flags = StatusNotApplicable });
+        devices.Add(new Device("dbus-session") { Description = "D-Bus session bus", Flags = StatusNotApplicable });
     }
 
     /// <summary>libpcap lists nflog/nfqueue when a NETLINK_NETFILTER socket can be made.</summary>

@@ -17,14 +17,16 @@ public sealed unsafe partial class PacketSocketHandle
     const int SkfAdOff = -0x1000, SkfAdProtocol = 0, SkfAdPkttype = 4, SkfAdIfindex = 8;
 
     bool filterInUserland;
+    bool wireVlanFilter; // the program tests VLAN tags in the frame: run it after the tag is put back
     int blocksToFilterInUserland;
 
     public override int SetFilter(Program program)
     {
         Filter = program;
         filterInUserland = true;
+        wireVlanFilter = TestsVlanTpid(program);
 
-        Instruction[]? kernel = program.Length <= ushort.MaxValue ? FixProgram(program) : null;
+        Instruction[]? kernel = program.Length <= ushort.MaxValue && !wireVlanFilter ? FixProgram(program) : null;
         if (program.Length > ushort.MaxValue) Console.Error.Write("Warning: Filter too complex for kernel\n");
         int err = 0;
         if (kernel != null)
@@ -66,6 +68,22 @@ public sealed unsafe partial class PacketSocketHandle
         return 0;
     }
 
+    /// <summary>
+    /// True if the program looks for an 802.1Q/802.1ad tag in the frame itself (a jeq on TPID 0x8100,
+    /// 0x88a8 or 0x9100). libpcap compiles "vlan" for Linux into loads of the tag the kernel took
+    /// out (BPF_SPECIAL_VLAN_HANDLING); our compiler tests the tag in the frame, so such a program
+    /// runs here, in user space, on the frame with its tag put back, which gives libpcap's verdicts.
+    /// </summary>
+    internal static bool TestsVlanTpid(Program program)
+    {
+        for (int i = 0; i < program.Length; i++)
+        {
+            var insn = program.Instructions[i];
+            if (insn.Code == 0x15 && insn.K is 0x8100 or 0x88a8 or 0x9100) return true; // BPF_JMP|BPF_JEQ|BPF_K
+        }
+        return false;
+    }
+
     void CountFilteredBlock()
     {
         if (blocksToFilterInUserland > 0 && --blocksToFilterInUserland == 0) filterInUserland = false;
@@ -86,15 +104,16 @@ public sealed unsafe partial class PacketSocketHandle
             int cls = insn.Code & 0x07, mode = insn.Code & 0xe0;
             if (cls is not (0x00 or 0x01)) continue;                 // BPF_LD, BPF_LDX
             if (mode is not (0x20 or 0x40 or 0xa0)) continue;         // BPF_ABS, BPF_IND, BPF_MSH
-            if (!FixOffset(ref insn)) return null;
+            if (!FixOffset(ref insn, LinkType)) return null;
         }
         return copy;
     }
 
-    bool FixOffset(ref Instruction insn)
+    /// <summary>libpcap's fix_offset: false when the load reads a header field the kernel has no ancillary load for.</summary>
+    internal static bool FixOffset(ref Instruction insn, int linkType)
     {
         if (insn.K >= unchecked((uint)SkfAdOff)) return true; // already an ancillary load
-        if (LinkType == DltLinuxSll2)
+        if (linkType == DltLinuxSll2)
         {
             if (insn.K >= Tpacket.Sll2HeaderLength) insn.K -= Tpacket.Sll2HeaderLength;
             else if (insn.K == 0) insn.K = unchecked((uint)(SkfAdOff + SkfAdProtocol));

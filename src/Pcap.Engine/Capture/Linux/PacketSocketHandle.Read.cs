@@ -22,6 +22,19 @@ public sealed unsafe partial class PacketSocketHandle
     int loopbackIndex = -1;
     bool netdown;         // ENETDOWN seen: the device went down or away
 
+    // libpcap's netdown_timeout: while the device is down, event loops must call back every 1 ms.
+    static readonly long* NetdownTimeout = NewTimeval(0, 1000);
+
+    static long* NewTimeval(long sec, long usec)
+    {
+        var tv = (long*)NativeMemory.Alloc(2, sizeof(long));
+        tv[0] = sec;
+        tv[1] = usec;
+        return tv;
+    }
+
+    public override System.IntPtr RequiredSelectTimeout => netdown ? (System.IntPtr)NetdownTimeout : System.IntPtr.Zero;
+
     void SetPollTimeout()
     {
         // V3: the kernel's block timer does the timeout, so poll blocks; V2: poll times out itself.
@@ -59,9 +72,80 @@ public sealed unsafe partial class PacketSocketHandle
             Error = "This handle hasn't been activated yet";
             return PcapError.NotActivated;
         }
-        ReleasePending();
         if (maxPackets <= 0) maxPackets = int.MaxValue;
+        if (leftoverStart < leftoverCount) return DeliverLeftovers(maxPackets, sink);
+        ReleasePending();
         return tpVersion == Tpacket.V3 ? ReadV3(maxPackets, sink) : ReadV2(maxPackets, sink);
+    }
+
+    // A batch: the packets of a block prepared in place, handed to the C handler in one call.
+    PacketHeader* batchHeaders;
+    byte** batchData;
+    int batchCapacity;
+    int leftoverStart, leftoverCount; // prepared packets a pcap_breakloop kept from the handler
+
+    /// <summary>
+    /// Prepares up to <paramref name="count"/> packets of the current block and gives them to the
+    /// handler through the C shim. Returns how many it delivered, or -1. Packets a pcap_breakloop
+    /// held back stay prepared in the ring (their block is not released) for the next read.
+    /// </summary>
+    int DeliverBatch(ICallbackSink sink, int count)
+    {
+        if (count > batchCapacity)
+        {
+            NativeMemory.Free(batchHeaders);
+            NativeMemory.Free(batchData);
+            batchCapacity = System.Math.Max(count, 1024);
+            batchHeaders = (PacketHeader*)NativeMemory.Alloc((nuint)batchCapacity, (nuint)sizeof(PacketHeader));
+            batchData = (byte**)NativeMemory.Alloc((nuint)batchCapacity, (nuint)sizeof(byte*));
+        }
+        int n = 0;
+        while (count-- > 0)
+        {
+            byte* h = currentPacket;
+            uint status = *(uint*)(h + Tpacket.V3Status);
+            ushort tci = (ushort)*(uint*)(h + Tpacket.V3VlanTci);
+            int r = Prepare(h, *(uint*)(h + Tpacket.V3Len), *(ushort*)(h + Tpacket.V3Mac),
+                *(uint*)(h + Tpacket.V3Snaplen), *(uint*)(h + Tpacket.V3Sec), *(uint*)(h + Tpacket.V3Nsec),
+                (status & Tpacket.StatusVlanValid) != 0 || tci != 0, tci,
+                (status & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V3VlanTpid) : (ushort)0x8100,
+                batchHeaders + n, out batchData[n]);
+            if (r < 0)
+            {
+                currentPacket = null;
+                return r;
+            }
+            n += r;
+            currentPacket += *(uint*)(h + Tpacket.V3NextOffset);
+            packetsLeft--;
+        }
+        int delivered = n == 0 ? 0 : Shim.Deliver(sink.Callback, sink.User, batchHeaders, batchData, n, Block);
+        if (delivered < n)
+        {
+            leftoverStart = delivered;
+            leftoverCount = n;
+        }
+        return delivered;
+    }
+
+    /// <summary>The packets a pcap_breakloop held back, before anything new is read.</summary>
+    int DeliverLeftovers(int maxPackets, IPacketSink sink)
+    {
+        int n = System.Math.Min(leftoverCount - leftoverStart, maxPackets);
+        int delivered;
+        if (sink is ICallbackSink callback)
+        {
+            delivered = Shim.Deliver(callback.Callback, callback.User, batchHeaders + leftoverStart, batchData + leftoverStart, n, Block);
+        }
+        else
+        {
+            for (delivered = 0; delivered < n && Block->BreakLoop == 0; delivered++)
+                sink.Packet(batchHeaders + leftoverStart + delivered, batchData[leftoverStart + delivered]);
+        }
+        leftoverStart += delivered;
+        if (leftoverStart >= leftoverCount) leftoverStart = leftoverCount = 0;
+        if (TakeBreak()) return PcapError.Break;
+        return delivered;
     }
 
     int ReadV3(int maxPackets, IPacketSink sink)
@@ -90,6 +174,13 @@ public sealed unsafe partial class PacketSocketHandle
                     packetsLeft = (int)*(uint*)(block + Tpacket.BlockNumPackets);
                 }
                 int toRead = packetsLeft < maxPackets - delivered ? packetsLeft : maxPackets - delivered;
+                if (sink is ICallbackSink callback)
+                {
+                    int batched = DeliverBatch(callback, toRead);
+                    if (batched < 0) return batched;
+                    delivered += batched;
+                    toRead = 0;
+                }
                 while (toRead-- > 0 && Block->BreakLoop == 0)
                 {
                     byte* h = currentPacket;
@@ -242,6 +333,20 @@ public sealed unsafe partial class PacketSocketHandle
     int HandlePacket(IPacketSink sink, byte* frame, uint length, uint mac, uint snaplen, uint sec, uint nsec,
         bool vlanValid, ushort tci, ushort tpid)
     {
+        PacketHeader header;
+        int r = Prepare(frame, length, mac, snaplen, sec, nsec, vlanValid, tci, tpid, &header, out byte* data);
+        if (r == 1) sink.Packet(&header, data);
+        return r;
+    }
+
+    /// <summary>
+    /// libpcap's pcap_handle_packet_mmap up to the callback: cooked header, filter, direction, header,
+    /// VLAN tag, snap length. 1 with <paramref name="header"/> and <paramref name="data"/> set, 0 dropped, -1 error.
+    /// </summary>
+    int Prepare(byte* frame, uint length, uint mac, uint snaplen, uint sec, uint nsec,
+        bool vlanValid, ushort tci, ushort tpid, PacketHeader* header, out byte* data)
+    {
+        data = null;
         if (mac + snaplen > frameLength)
         {
             Error = $"corrupted frame on kernel ring mac offset {mac} + caplen {snaplen} > frame len {frameLength}";
@@ -264,7 +369,7 @@ public sealed unsafe partial class PacketSocketHandle
             filterLength += headerLength;
         }
 
-        if (filterInUserland && Filter is { } program && program.Run(bp, length, filterLength) == 0)
+        if (filterInUserland && !wireVlanFilter && Filter is { } program && program.Run(bp, length, filterLength) == 0)
             return 0;
 
         if (sll[Tpacket.SllPkttype] == Tpacket.PacketOutgoing)
@@ -277,11 +382,10 @@ public sealed unsafe partial class PacketSocketHandle
             return 0;
         }
 
-        PacketHeader header;
-        header.TvSec = sec;
-        header.TvUsec = Precision == TimestampPrecision.Nano ? nsec : nsec / 1000;
-        header.CapLen = snaplen + headerLength;
-        header.Len = length + headerLength;
+        header->TvSec = sec;
+        header->TvUsec = Precision == TimestampPrecision.Nano ? nsec : nsec / 1000;
+        header->CapLen = snaplen + headerLength;
+        header->Len = length + headerLength;
 
         if (vlanValid && vlanOffset != -1 && snaplen >= (uint)vlanOffset)
         {
@@ -292,11 +396,13 @@ public sealed unsafe partial class PacketSocketHandle
             bp[vlanOffset + 1] = (byte)tpid;
             bp[vlanOffset + 2] = (byte)(tci >> 8);
             bp[vlanOffset + 3] = (byte)tci;
-            header.CapLen += Tpacket.VlanTagLength;
-            header.Len += Tpacket.VlanTagLength;
+            header->CapLen += Tpacket.VlanTagLength;
+            header->Len += Tpacket.VlanTagLength;
         }
-        if (header.CapLen > (uint)Snapshot) header.CapLen = (uint)Snapshot;
-        sink.Packet(&header, bp);
+        if (wireVlanFilter && Filter is { } wireProgram && wireProgram.Run(bp, header->Len, header->CapLen) == 0)
+            return 0;
+        if (header->CapLen > (uint)Snapshot) header->CapLen = (uint)Snapshot;
+        data = bp;
         return 1;
     }
 

@@ -188,5 +188,10 @@ public sealed unsafe partial class PacketSocketHandle
         }
         pendingStatus = null;
         currentPacket = null;
+        NativeMemory.Free(batchHeaders);
+        NativeMemory.Free(batchData);
+        batchHeaders = null;
+        batchData = null;
+        batchCapacity = leftoverStart = leftoverCount = 0;
     }
 }

@@ -1,5 +1,5 @@
 /*
- * live-api: calls the live-capture API in libpcap's documented orders and wrong orders and
+ * api: calls the live-capture API in libpcap's documented orders and wrong orders and
  * prints every result and error text, one line each. Run once on the system libpcap and once on
  * ours (same namespace, same interfaces): the outputs must be equal.
  * Usage: live-api IFACE (an existing, up interface of the test's own namespace)
@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <poll.h>
 
 static void show(const char *what, int rc, pcap_t *p)
 {
@@ -46,6 +48,7 @@ int main(int argc, char **argv)
 	const char *dev = argc > 1 ? argv[1] : "lo";
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
+	int rc0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	static u_char frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x88, 0xb5 };
 
@@ -77,8 +80,18 @@ int main(int argc, char **argv)
 	printf("required_select_timeout(unactivated) = %s\n", pcap_get_required_select_timeout(p) ? "set" : "NULL");
 	show("inject(unactivated)", pcap_inject(p, frame, sizeof frame), p);
 	show("setdirection(unactivated)", pcap_setdirection(p, PCAP_D_IN), p);
+	struct pcap_stat st;
+	show("stats(unactivated)", pcap_stats(p, &st), p);
 	show("activate", pcap_activate(p), p);
 	show("activate again", pcap_activate(p), p);
+	memset(&st, 0xff, sizeof st);
+	rc0 = pcap_stats(p, &st);
+	printf("stats = %d: recv %u drop %u ifdrop %u\n", rc0, st.ps_recv, st.ps_drop, st.ps_ifdrop);
+	{
+		/* The selectable descriptor works with poll: nothing to read on the idle interface. */
+		struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+		printf("poll(selectable_fd, 50 ms) = %d\n", poll(&pfd, 1, 50));
+	}
 	show("snapshot", pcap_snapshot(p), NULL);
 	show("datalink", pcap_datalink(p), NULL);
 	show("set_snaplen(after)", pcap_set_snaplen(p, 100), p);
@@ -100,10 +113,14 @@ int main(int argc, char **argv)
 	printf("required_select_timeout = %s\n", pcap_get_required_select_timeout(p) ? "set" : "NULL");
 	show("setdirection(IN)", pcap_setdirection(p, PCAP_D_IN), p);
 	show("setdirection(7)", pcap_setdirection(p, 7), p);
+	errno = EINVAL; /* libpcap formats these size errors with whatever errno holds */
 	show("inject(0 bytes)", pcap_inject(p, frame, 0), p);
+	errno = 0;
 	show("inject(60)", pcap_inject(p, frame, sizeof frame), p);
 	show("sendpacket(60)", pcap_sendpacket(p, frame, sizeof frame), p);
+	errno = EINVAL;
 	show("sendpacket(0)", pcap_sendpacket(p, frame, 0), p);
+	errno = EINVAL;
 	show("sendpacket(-1)", pcap_sendpacket(p, frame, -1), p);
 	pcap_close(p);
 

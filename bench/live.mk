@@ -1,0 +1,10 @@
+# The live-capture benchmark's drivers (bench/live/run.sh): injection rate and a counting pcap_loop; the sender comes from compat-tests/live.mk.
+bench: build/bench/live-inject-rate build/bench/live-loop-cpu
+
+build/bench/live-inject-rate: bench/live/inject-rate.c
+	@mkdir -p build/bench
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lpcap
+
+build/bench/live-loop-cpu: bench/live/loop-cpu.c
+	@mkdir -p build/bench
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lpcap

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Live capture and injection, ours against the system libpcap in the same run (bench/run.sh runs
+# this). A sender at full rate (sendmmsg, 64-byte frames) on a veth pair in namespaces of our own,
+# tcpdump -w /dev/null capturing on the other end on each library in turn: the capturing process's
+# CPU time per packet (from /proc/PID/task/*/schedstat) and its drops. Then pcap_inject frames/s.
+cd "$(dirname "$0")/../.." || exit 1
+root=$(pwd)
+[ "$(id -u)" = 0 ] || { echo "live bench: needs root for network namespaces; skipped"; exit 0; }
+. compat-tests/live/netns.sh
+tmp=$(mktemp -d)
+trap 'netns_down; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+netns_up || { echo "live bench: cannot create network namespaces; skipped"; exit 0; }
+FRAMES=${LIVE_BENCH_FRAMES:-3000000}
+INJECT=${LIVE_BENCH_INJECT:-1000000}
+
+# CPU time of every thread of a process, in ns (schedstat is exact where /proc/PID/stat counts ticks).
+cpu_ns() { cat /proc/$1/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d\n", s}'; }
+
+# capture LIB: prints "cpu_ns_per_packet captured dropped sender_rate".
+capture() {
+	if [ "$1" = ours ]; then run="$root/build/bin/pcap-run"; else run=""; fi
+	bg_cap $run tcpdump -i pcl0 -w /dev/null >/dev/null 2>"$tmp/err" &
+	pid=$!
+	i=0
+	until grep -q "listening on" "$tmp/err"; do i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done
+	t0=$(cpu_ns $pid)
+	rate=$(in_peer "$root/build/test/live-sender" pcl1 "$FRAMES" 64 64 | awk '{print $(NF-1)}')
+	sleep 1.5 # the block timeout hands over the last block
+	t1=$(cpu_ns $pid)
+	kill -INT $pid
+	wait $pid
+	captured=$(awk '/packets captured/ {print $1}' "$tmp/err")
+	dropped=$(awk '/dropped by kernel/ {print $1}' "$tmp/err")
+	awk -v t="$((t1 - t0))" -v c="$captured" -v d="$dropped" -v r="$rate" \
+		'BEGIN { printf "%.1f %d %d %d\n", (c > 0 ? t / c : 0), c, d, r }'
+}
+
+echo "live capture: $FRAMES frames of 64 bytes at full rate, tcpdump -w /dev/null on each library in turn"
+for round in 1 2; do
+	sys=$(capture sys)
+	ours=$(capture ours)
+	set -- $sys
+	s_cpu=$1 s_cap=$2 s_drop=$3 s_rate=$4
+	set -- $ours
+	o_cpu=$1 o_cap=$2 o_drop=$3 o_rate=$4
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v sr="$s_rate" -v or="$o_rate" -v r="$round" 'BEGIN {
+		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
+		printf "           captured        libpcap %8d    ours %8d\n", scap, ocap
+		printf "           dropped         libpcap %8d    ours %8d\n", sd, od
+		printf "           sender rate     libpcap run %d/s  ours run %d/s\n", sr, or
+	}'
+done
+
+# The library alone: pcap_loop with a callback that only counts (getrusage CPU per packet).
+echo "pcap_loop with a counting callback: $FRAMES frames of 64 bytes at full rate"
+loop() {
+	if [ "$1" = ours ]; then run="$root/build/bin/pcap-run"; else run=""; fi
+	bg_cap $run "$root/build/bench/live-loop-cpu" pcl0 >"$tmp/loop.out" 2>"$tmp/loop.err" &
+	pid=$!
+	i=0
+	until grep -q "listening" "$tmp/loop.err"; do i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done
+	in_peer "$root/build/test/live-sender" pcl1 "$FRAMES" 64 64 >/dev/null
+	sleep 1.5
+	kill -INT $pid
+	wait $pid
+	cat "$tmp/loop.out"
+}
+for round in 1 2; do
+	set -- $(loop sys)
+	s_cpu=$1 s_cap=$2 s_drop=$3
+	set -- $(loop ours)
+	o_cpu=$1 o_cap=$2 o_drop=$3
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v r="$round" 'BEGIN {
+		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
+		printf "           delivered       libpcap %8d    ours %8d;  dropped libpcap %d  ours %d\n", scap, ocap, sd, od
+	}'
+done
+
+echo "pcap_inject: $INJECT frames of 64 bytes"
+s=$(in_cap "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
+o=$(in_cap "$root/build/bin/pcap-run" "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
+awk -v s="$s" -v o="$o" 'BEGIN { printf "  libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s, o, (s > 0 ? o / s : 0) }'

@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using Pcap.Engine.Bpf;
+using Pcap.Engine.Capture.Netmap;
+using Pcap.Engine.Handles;
+using Xunit;
+
+namespace Pcap.Engine.Tests;
+
+/// <summary>The ring walk of the netmap module over a region in ordinary memory (no /dev/netmap needed).</summary>
+public unsafe class NetmapReceiverTests
+{
+    sealed class Recorder : IPacketSink
+    {
+        public readonly List<(PacketHeader Header, IntPtr Data, byte[] Bytes)> Packets = [];
+
+        public void Packet(PacketHeader* header, byte* data) =>
+            Packets.Add((*header, (IntPtr)data, new ReadOnlySpan<byte>(data, (int)header->CapLen).ToArray()));
+    }
+
+    static byte[] Frame(int length, byte seed)
+    {
+        var f = new byte[length];
+        for (int i = 0; i < length; i++) f[i] = (byte)(seed + i);
+        return f;
+    }
+
+    static Program Accept(uint k) => new([new Instruction(0x06, 0, 0, k)]); // ret #k
+
+    [Fact]
+    public void DeliversStraightFromTheNetmapBuffer()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 1));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var sink = new Recorder();
+        Assert.Equal(1, rx.Deliver(0, null, sink));
+        NetmapRing* ring = region.Rx(false);
+        Assert.Equal((IntPtr)NetmapRing.Buffer(ring, NetmapRing.Slot(ring, 0)), sink.Packets[0].Data);
+        Assert.Equal(Frame(60, 1), sink.Packets[0].Bytes);
+        Assert.Equal(60u, sink.Packets[0].Header.Len);
+        Assert.Equal(1u, ring->Head);
+        Assert.Equal(1u, ring->Cur);
+    }
+
+    [Fact]
+    public void TimestampIsTheRingsMicrosecondsOrTheirNanosecondEquivalent()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 1), sec: 42, usec: 654321);
+        region.Receive(false, Frame(60, 2), sec: 42, usec: 654321);
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var sink = new Recorder();
+        rx.Deliver(1, null, sink);
+        rx.Precision = TimestampPrecision.Nano;
+        rx.Deliver(1, null, sink);
+        Assert.Equal((42L, 654321L), (sink.Packets[0].Header.TvSec, sink.Packets[0].Header.TvUsec));
+        Assert.Equal((42L, 654321000L), (sink.Packets[1].Header.TvSec, sink.Packets[1].Header.TvUsec));
+    }
+
+    [Fact]
+    public void RxRingsAskForATimestampAtEverySync()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        Assert.Equal(NetmapAbi.RingTimestamp, region.Rx(false)->Flags & NetmapAbi.RingTimestamp);
+        Assert.Equal(NetmapAbi.RingTimestamp, region.Rx(true)->Flags & NetmapAbi.RingTimestamp);
+        Assert.Equal(0u, region.Tx(false)->Flags);
+    }
+
+    [Fact]
+    public void CapLenIsTrimmedToTheSnapLength()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(1000, 3));
+        using var rx = new NetmapReceiver(region.Nifp, false) { SnapLength = 96 };
+        var sink = new Recorder();
+        rx.Deliver(0, null, sink);
+        Assert.Equal(96u, sink.Packets[0].Header.CapLen);
+        Assert.Equal(1000u, sink.Packets[0].Header.Len);
+    }
+
+    [Fact]
+    public void MoreFragSlotsAreJoinedIntoOnePacket()
+    {
+        using var region = new FakeNetmapRegion(8, 64);
+        region.StartAt(false, 6); // the three fragments wrap around the end of the ring
+        region.Receive(false, Frame(150, 7));
+        region.Receive(false, Frame(20, 9));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var sink = new Recorder();
+        Assert.Equal(2, rx.Deliver(0, null, sink));
+        Assert.Equal(150u, sink.Packets[0].Header.Len);
+        Assert.Equal(150u, sink.Packets[0].Header.CapLen);
+        Assert.Equal(Frame(150, 7), sink.Packets[0].Bytes);
+        Assert.Equal(Frame(20, 9), sink.Packets[1].Bytes);
+        Assert.Equal(2u, region.Rx(false)->Head); // 6, 7, 0 then 1
+    }
+
+    [Fact]
+    public void AnIncompleteFragmentChainWaitsForItsLastSlot()
+    {
+        using var region = new FakeNetmapRegion(8, 64);
+        region.Receive(false, Frame(150, 7), publish: false);
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var sink = new Recorder();
+        Assert.Equal(0, rx.Deliver(0, null, sink));
+        Assert.Empty(sink.Packets);
+        NetmapRing* ring = region.Rx(false);
+        Assert.Equal(0u, ring->Head); // nothing released
+        Assert.Equal(ring->Tail, ring->Cur); // wake me when more slots come
+        Assert.False(rx.HasPackets);
+        ring->Tail = NetmapRing.Next(ring, ring->Tail); // the kernel publishes the last fragment
+        Assert.True(rx.HasPackets);
+        Assert.Equal(1, rx.Deliver(0, null, sink));
+        Assert.Equal(Frame(150, 7), sink.Packets[0].Bytes);
+        Assert.Equal(3u, ring->Head);
+    }
+
+    [Fact]
+    public void MaxPacketsStopsTheWalkAndTheRestStaysInTheRing()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        for (byte i = 0; i < 5; i++) region.Receive(false, Frame(60, i));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var sink = new Recorder();
+        Assert.Equal(2, rx.Deliver(2, null, sink));
+        Assert.Equal(2u, region.Rx(false)->Cur);
+        Assert.True(rx.HasPackets);
+        Assert.Equal(3, rx.Deliver(-1, null, sink));
+        Assert.False(rx.HasPackets);
+        Assert.Equal(Frame(60, 4), sink.Packets[4].Bytes);
+    }
+
+    [Fact]
+    public void OnlyPacketsThatPassTheFilterAreCountedAndDelivered()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        for (byte i = 0; i < 3; i++) region.Receive(false, Frame(60, i));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        using var reject = Accept(0);
+        var sink = new Recorder();
+        Assert.Equal(0, rx.Deliver(1, reject, sink)); // all consumed, none delivered: not "1 packet"
+        Assert.Empty(sink.Packets);
+        Assert.False(rx.HasPackets);
+        Assert.Equal(0ul, rx.Delivered);
+        Assert.Equal(3u, region.Rx(false)->Head);
+    }
+
+    [Fact]
+    public void TheFiltersReturnValueTrimsCapLen()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 0));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        using var keep10 = Accept(10);
+        var sink = new Recorder();
+        Assert.Equal(1, rx.Deliver(0, keep10, sink));
+        Assert.Equal(10u, sink.Packets[0].Header.CapLen);
+        Assert.Equal(60u, sink.Packets[0].Header.Len);
+        Assert.Equal(1ul, rx.Delivered);
+    }
+
+    [Theory]
+    [InlineData(NetmapReceiver.DirectionInOut, 2)]
+    [InlineData(NetmapReceiver.DirectionIn, 1)]
+    [InlineData(NetmapReceiver.DirectionOut, 1)]
+    public void DirectionTellsHwRingsFromHostRings(int direction, int expected)
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 1)); // from the wire: in
+        region.Receive(true, Frame(70, 2));  // from the host stack: out
+        using var rx = new NetmapReceiver(region.Nifp, false) { Direction = direction };
+        var sink = new Recorder();
+        Assert.Equal(expected, rx.Deliver(0, null, sink));
+        if (direction == NetmapReceiver.DirectionIn) Assert.Equal(60u, sink.Packets[0].Header.Len);
+        if (direction == NetmapReceiver.DirectionOut) Assert.Equal(70u, sink.Packets[0].Header.Len);
+        Assert.False(rx.HasPackets); // the other direction's frame is consumed too
+    }
+
+    [Fact]
+    public void UnboundRingsAreSkipped()
+    {
+        using var region = new FakeNetmapRegion(8, 2048, hostRings: false);
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        Assert.Equal(1, rx.RingCount);
+    }
+
+    [Fact]
+    public void TransparentModeForwardsEverySlotItReleases()
+    {
+        using var region = new FakeNetmapRegion(8, 64);
+        region.Receive(false, Frame(100, 1)); // two slots
+        region.Receive(true, Frame(30, 2));
+        using var rx = new NetmapReceiver(region.Nifp, true) { Direction = NetmapReceiver.DirectionIn };
+        Assert.Equal(NetmapAbi.RingForward, region.Rx(false)->Flags & NetmapAbi.RingForward);
+        Assert.Equal(NetmapAbi.RingForward, region.Rx(true)->Flags & NetmapAbi.RingForward);
+        using var reject = Accept(0);
+        var sink = new Recorder();
+        rx.Deliver(0, reject, sink);
+        NetmapRing* hw = region.Rx(false), host = region.Rx(true);
+        Assert.NotEqual(0, NetmapRing.Slot(hw, 0)->Flags & NetmapAbi.SlotForward);
+        Assert.NotEqual(0, NetmapRing.Slot(hw, 1)->Flags & NetmapAbi.SlotForward);
+        Assert.NotEqual(0, NetmapRing.Slot(host, 0)->Flags & NetmapAbi.SlotForward); // left out by direction, still forwarded
+        Assert.Equal(2u, hw->Head);
+        Assert.Equal(1u, host->Head);
+    }
+
+    [Fact]
+    public void WithoutTransparentModeNothingIsForwarded()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 1));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        rx.Deliver(0, null, new Recorder());
+        Assert.Equal(0u, region.Rx(false)->Flags & NetmapAbi.RingForward);
+        Assert.Equal(0, NetmapRing.Slot(region.Rx(false), 0)->Flags & NetmapAbi.SlotForward);
+    }
+
+    [Fact]
+    public void RingsAreReadRoundRobin()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 1));
+        region.Receive(false, Frame(60, 2));
+        region.Receive(true, Frame(70, 3));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var sink = new Recorder();
+        rx.Deliver(1, null, sink); // hw ring, then the walk moves on
+        rx.Deliver(1, null, sink);
+        Assert.Equal(60u, sink.Packets[0].Header.Len);
+        Assert.Equal(60u, sink.Packets[1].Header.Len);
+        rx.Deliver(0, null, sink);
+        Assert.Equal(70u, sink.Packets[2].Header.Len);
+    }
+}
