@@ -30,7 +30,7 @@ internal static class Optimizer
         {
             bool changed = false;
             foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldSameTargets(b);
-            changed |= Thread(root);
+            changed |= Thread(root, strong: statements);
             if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
         }
@@ -190,7 +190,7 @@ internal static class Optimizer
     private readonly record struct Fact(string Key, int Jump, uint K, bool Taken);
 
     /// <summary>Jump threading: an edge into a test already decided on that edge goes straight to the outcome.</summary>
-    private static bool Thread(Block root)
+    private static bool Thread(Block root, bool strong)
     {
         var order = TopoOrder(root);
         var keys = new Dictionary<Block, string?>();
@@ -214,7 +214,7 @@ internal static class Optimizer
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
-                    var outcome = Decide(target, KeyOf(target), edgeFacts);
+                    var outcome = Decide(target, KeyOf(target), edgeFacts, strong);
                     if (outcome == null || HasStores(target)) break;
                     var next = outcome.Value ? target.Jt! : target.Jf!;
                     if (!SelfContained(next)) break;
@@ -235,14 +235,19 @@ internal static class Optimizer
         return changed;
     }
 
-    private static bool? Decide(Block c, string? key, List<Fact> facts)
+    /// <summary>
+    /// The outcome of test c given earlier tests of the same value. The weak form knows what libpcap's
+    /// fold_edge knows (the same test, or a different "jeq" after a taken "jeq"); the strong form also
+    /// evaluates any test against a value a taken "jeq" pinned.
+    /// </summary>
+    private static bool? Decide(Block c, string? key, List<Fact> facts, bool strong)
     {
         if (key == null || facts.Count == 0) return null;
         foreach (var f in facts)
         {
             if (f.Key != key) continue;
             if (f.Jump == c.JumpCode && f.K == c.K) return f.Taken;
-            if (f.Taken && (f.Jump & 0xf0) == Op.JEQ)
+            if (f.Taken && (f.Jump & 0xf0) == Op.JEQ && (strong || c.JumpCode == f.Jump))
                 return Evaluate(c.JumpCode, f.K, c.K);
         }
         return null;

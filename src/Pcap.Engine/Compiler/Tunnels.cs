@@ -171,7 +171,10 @@ internal sealed partial class CodeGenerator
                 prev = next;
             }
         }
-        prev.Jt = prev.Jf = final;
+        // Deeper chains: libpcap's loop walks on, almost always off the end of the packet, where a load
+        // fails and the whole filter returns 0; a load that always fails does the same here.
+        var exhausted = new Block(Op.JMP | Op.JA, 0) { Stmts = L(new Stmt(Op.LD | Op.ABS | Op.W, 0xffffffff)), Jt = final, Jf = final };
+        prev.Jt = prev.Jf = exhausted;
         final.Head = start;
         FreeReg(reg2);
         And(link, final);
