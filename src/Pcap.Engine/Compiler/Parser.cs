@@ -199,7 +199,7 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
                     Take();
                     // paren pnum ')' or paren pid ')'
                     if (IsParenPnum()) { uint n = ParsePnum(); Expect(Tok.RParen); return (gen.NumberCode(null, n, q), q); }
-                    var r = ParsePid(q);
+                    var r = ParsePid(q, afterHead);
                     Expect(Tok.RParen);
                     return r;
                 }
@@ -250,14 +250,16 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
     }
 
     /// <summary>pid: (nid | pnum) { (and|or) id }</summary>
-    private (Block, Qual) ParsePid(Qual q)
+    private (Block, Qual) ParsePid(Qual q, bool afterHead)
     {
         Block b;
         Qual cq = q;
         if (Kind() == Tok.Num)
         {
             var t = Take();
-            if (Kind() is not (Tok.And or Tok.Or or Tok.RParen)) { Take(); throw SyntaxError(); }
+            // Right after qualifiers only an id can follow "(", so bison reduces the number at once;
+            // after and/or it could also start arithmetic and the next token decides.
+            if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen)) { Take(); throw SyntaxError(); }
             b = gen.NumberCode(null, t.Num, q);
         }
         else if (Kind() == Tok.LParen && IsParenPnum()) b = gen.NumberCode(null, ParsePnum(), q);
