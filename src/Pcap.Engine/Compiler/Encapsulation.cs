@@ -162,7 +162,7 @@ internal sealed partial class CodeGenerator
     public Block Vlan(uint vlanNum, bool hasTag)
     {
         if (_labelStackDepth > 0) throw new PcapException("no VLAN match after MPLS");
-        if (!(IsEthernetLike || _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio))
+        if (!(IsEthernetLike || _linkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio))
             throw new PcapException($"no VLAN support for {Dlt.Description(_linkType)}");
         var b0 = VlanTpidTest();
         if (hasTag)
@@ -239,7 +239,7 @@ internal sealed partial class CodeGenerator
             And(b0, b1);
             return b1;
         }
-        if (_linkType == Dlt.Ieee80211Radio || _linkType == Dlt.Ieee80211 || _linkType == Dlt.PrismHeader || _linkType == Dlt.IeeeRadioAvs)
+        if (_linkType == Dlt.Ieee80211Radio || _linkType == Dlt.Ieee80211)
             return CheckWlanDataFrame();
         if (_linkType is Dlt.Fddi or Dlt.Ieee802) return True();
         throw new PcapException($"'llc' not supported for {Dlt.Description(_linkType)}");

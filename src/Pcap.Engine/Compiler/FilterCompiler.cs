@@ -19,10 +19,11 @@ public static class FilterCompiler
         var tokens = Lexer.Tokenize(expression);
         var body = new Parser(tokens, gen).ParseProgram();
         Block root = body == null ? gen.AcceptAll() : gen.Finish(body);
-        if (optimize && body != null && !gen.NoOptimize)
+        if (optimize && body != null)
         {
-            root = Optimizer.Optimize(root);
-            if (Optimizer.RejectsAll(root)) throw new PcapException("expression rejects all packets");
+            root = Optimizer.Optimize(root, out bool rejectsAll);
+            // libpcap turns its optimiser (and with it this refusal) off after geneve or protochain.
+            if (rejectsAll && !gen.NoOptimize) throw new PcapException("expression rejects all packets");
         }
         return Assembler.Assemble(root);
     }

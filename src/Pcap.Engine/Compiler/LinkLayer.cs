@@ -27,7 +27,7 @@ internal static class Dlt
         IeeeRadioAvs => "802.11 plus AVS radio information header", Ppi => "Per-Packet Information",
         Fddi => "FDDI", Ieee802 => "Token ring", Slip => "SLIP", CHdlc => "Cisco HDLC", Ipv4 => "Raw IPv4", Ipv6 => "Raw IPv6",
         Enc => "OpenBSD encapsulated IP", PppSerial => "PPP over serial", PppEther => "PPPoE",
-        _ => $"DLT {dlt}",
+        _ => LinkTypes.LinkTypeTable.Description(dlt) ?? $"DLT {dlt}",
     };
 }
 
@@ -72,11 +72,10 @@ internal sealed partial class CodeGenerator
             case Dlt.LinuxSll2:
                 _offLinkType.ConstantPart = 0; _offLinkPl.ConstantPart = 20; _offNl = 0; _offNlNoSnap = 0;
                 break;
-            case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio:
+            case Dlt.Ieee80211: case Dlt.Ieee80211Radio:
                 _offLinkType.ConstantPart = 24; _offLinkPl.ConstantPart = 0; _offLinkPl.IsVariable = true;
                 _offNl = 8; _offNlNoSnap = 3;
-                if (dlt == Dlt.Ieee80211Radio || dlt == Dlt.IeeeRadioAvs) { _offLinkHdr.IsVariable = true; _hasRadioHeader = true; }
-                if (dlt == Dlt.PrismHeader) { _offLinkHdr.ConstantPart = 144; _hasRadioHeader = true; }
+                if (dlt == Dlt.Ieee80211Radio) { _offLinkHdr.IsVariable = true; _hasRadioHeader = true; }
                 break;
             case Dlt.Fddi:
                 _offLinkType.ConstantPart = 13; _offLinkPl.ConstantPart = 13; _offNl = 8; _offNlNoSnap = 3;
@@ -88,9 +87,12 @@ internal sealed partial class CodeGenerator
                 _offLinkType.NotSet = true; _offLinkPl.ConstantPart = 16; _offNl = 0; _offNlNoSnap = 0;
                 break;
             default:
-                throw new PcapException(Dlt.LibpcapCompilesFor(dlt)
-                    ? $"filter expressions on link type {Dlt.Description(dlt)} are not built yet"
-                    : $"unknown data link type {dlt} (min 104, max 289)");
+                // Link types libpcap knows without a protocol field we decode: the empty filter and
+                // link-independent primitives compile, link-layer type tests are refused.
+                if (!Dlt.LibpcapCompilesFor(dlt)) throw new PcapException($"unknown data link type {dlt} (min 104, max 289)");
+                _offLinkType.NotSet = true;
+                _offLinkPl.NotSet = true;
+                break;
         }
         _offOuterLinkHdr = _offLinkHdr;
         _offOuterLinkPl = _offLinkPl;
@@ -98,7 +100,7 @@ internal sealed partial class CodeGenerator
     }
 
     private bool IsEthernetLike => _linkType is Dlt.En10Mb or Dlt.NetAnalyzer or Dlt.NetAnalyzerTransparent;
-    private bool IsWlan => _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio or Dlt.Ppi;
+    private bool IsWlan => _linkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
 
     private const uint EtherMtu = 1500;
     internal const uint EtherTypeIp = 0x0800, EtherTypeArp = 0x0806, EtherTypeRevArp = 0x8035, EtherTypeIpv6 = 0x86dd,
@@ -248,7 +250,7 @@ internal sealed partial class CodeGenerator
         {
             case Dlt.En10Mb: case Dlt.NetAnalyzer: case Dlt.NetAnalyzerTransparent:
                 return EtherLinkType(proto);
-            case Dlt.Ieee80211: case Dlt.PrismHeader: case Dlt.IeeeRadioAvs: case Dlt.Ieee80211Radio: case Dlt.Ppi:
+            case Dlt.Ieee80211: case Dlt.Ieee80211Radio:
                 {
                     var b0 = CheckWlanDataFrame();
                     var b1 = LlcLinkType(proto);
@@ -276,6 +278,7 @@ internal sealed partial class CodeGenerator
                     return LoopbackLinkType(af);
                 }
             default:
+                if (_offLinkType.NotSet) throw new PcapException($"{Dlt.Description(_linkType)} link-layer type filtering not implemented");
                 return Cmp(OffRel.LinkType, 0, Op.H, proto);
         }
     }

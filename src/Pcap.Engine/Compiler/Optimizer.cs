@@ -9,16 +9,31 @@ namespace Pcap.Engine.Compiler;
 /// </summary>
 internal static class Optimizer
 {
-    public static Block Optimize(Block root)
+    /// <summary>
+    /// Optimises the graph. <paramref name="rejectsAll"/> is decided after folding and threading alone,
+    /// which find what libpcap's optimiser finds; the statement-level passes after it only shrink code.
+    /// </summary>
+    public static Block Optimize(Block root, out bool rejectsAll)
     {
-        for (int pass = 0; pass < 8; pass++)
+        Fixpoint(root, statements: false);
+        root = Skip(root);
+        rejectsAll = RejectsAll(root);
+        if (rejectsAll) return root;
+        // (A program that rejects everything is still optimised on when the caller compiles it anyway.)
+        Fixpoint(root, statements: true);
+        return Skip(root);
+    }
+
+    private static void Fixpoint(Block root, bool statements)
+    {
+        for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
             foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldSameTargets(b);
-            changed |= Thread(root);
+            changed |= Thread(root, strong: statements);
+            if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
         }
-        return Skip(root);
     }
 
     private static List<Block> Reachable(Block root)
@@ -159,7 +174,7 @@ internal static class Optimizer
     }
 
     /// <summary>Does every path end in "ret #0"? (libpcap's optimiser then leaves just that and pcap_compile refuses.)</summary>
-    public static bool RejectsAll(Block root)
+    private static bool RejectsAll(Block root)
     {
         foreach (var b in Reachable(root))
             if (b.IsReturn && (b.JumpCode != (Op.RET | Op.K) || b.K != 0)) return false;
@@ -175,9 +190,15 @@ internal static class Optimizer
     private readonly record struct Fact(string Key, int Jump, uint K, bool Taken);
 
     /// <summary>Jump threading: an edge into a test already decided on that edge goes straight to the outcome.</summary>
-    private static bool Thread(Block root)
+    private static bool Thread(Block root, bool strong)
     {
         var order = TopoOrder(root);
+        var keys = new Dictionary<Block, string?>();
+        string? KeyOf(Block b)
+        {
+            if (!keys.TryGetValue(b, out var k)) keys[b] = k = PureTestKey(b);
+            return k;
+        }
         var entry = new Dictionary<Block, List<Fact>?>();
         entry[root] = [];
         bool changed = false;
@@ -185,7 +206,7 @@ internal static class Optimizer
         {
             var facts = entry.TryGetValue(b, out var f) && f != null ? f : [];
             if (b.IsReturn) continue;
-            string? key = PureTestKey(b);
+            string? key = KeyOf(b);
             foreach (bool branch in new[] { true, false })
             {
                 var edgeFacts = new List<Fact>(facts);
@@ -193,7 +214,7 @@ internal static class Optimizer
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
-                    var outcome = Decide(target, edgeFacts);
+                    var outcome = Decide(target, KeyOf(target), edgeFacts, strong);
                     if (outcome == null || HasStores(target)) break;
                     var next = outcome.Value ? target.Jt! : target.Jf!;
                     if (!SelfContained(next)) break;
@@ -214,15 +235,19 @@ internal static class Optimizer
         return changed;
     }
 
-    private static bool? Decide(Block c, List<Fact> facts)
+    /// <summary>
+    /// The outcome of test c given earlier tests of the same value. The weak form knows what libpcap's
+    /// fold_edge knows (the same test, or a different "jeq" after a taken "jeq"); the strong form also
+    /// evaluates any test against a value a taken "jeq" pinned.
+    /// </summary>
+    private static bool? Decide(Block c, string? key, List<Fact> facts, bool strong)
     {
-        string? key = PureTestKey(c);
-        if (key == null) return null;
+        if (key == null || facts.Count == 0) return null;
         foreach (var f in facts)
         {
             if (f.Key != key) continue;
             if (f.Jump == c.JumpCode && f.K == c.K) return f.Taken;
-            if (f.Taken && (f.Jump & 0xf0) == Op.JEQ)
+            if (f.Taken && (f.Jump & 0xf0) == Op.JEQ && (strong || c.JumpCode == f.Jump))
                 return Evaluate(c.JumpCode, f.K, c.K);
         }
         return null;

@@ -176,20 +176,21 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         else if (k == Tok.Protochain) { Take(); addr = Q.Protochain; }
         else if (k == Tok.Gateway) { Take(); addr = Q.Gateway; }
         else { Take(); throw SyntaxError(); }
-        return ParseId(new Qual(addr, proto, dir));
+        return ParseId(new Qual(addr, proto, dir), afterHead: true);
     }
 
     private static int AqualOf(Tok k) => k switch { Tok.Host => Q.Host, Tok.Net => Q.Net, Tok.Port => Q.Port, _ => Q.Portrange };
 
     /// <summary>id: nid | pnum | paren pid ')'; nid includes 'not id'.</summary>
-    private (Block, Qual) ParseId(Qual q)
+    /// <summary><paramref name="afterHead"/>: right after qualifiers, where bison reduces a number without lookahead.</summary>
+    private (Block, Qual) ParseId(Qual q, bool afterHead = false)
     {
         switch (Kind())
         {
             case Tok.Bang:
                 {
                     Take();
-                    var (b, q2) = ParseId(q);
+                    var (b, q2) = ParseId(q, afterHead);
                     CodeGenerator.Not(b);
                     return (b, q2);
                 }
@@ -198,12 +199,17 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
                     Take();
                     // paren pnum ')' or paren pid ')'
                     if (IsParenPnum()) { uint n = ParsePnum(); Expect(Tok.RParen); return (gen.NumberCode(null, n, q), q); }
-                    var r = ParsePid(q);
+                    var r = ParsePid(q, afterHead);
                     Expect(Tok.RParen);
                     return r;
                 }
             case Tok.Num:
-                return (gen.NumberCode(null, Take().Num, q), q);
+                {
+                    // bison reduces the number to an id only when the next token can follow one.
+                    var t = Take();
+                    if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); throw SyntaxError(); }
+                    return (gen.NumberCode(null, t.Num, q), q);
+                }
             default:
                 return (ParseNid(q), q);
         }
@@ -244,11 +250,18 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
     }
 
     /// <summary>pid: (nid | pnum) { (and|or) id }</summary>
-    private (Block, Qual) ParsePid(Qual q)
+    private (Block, Qual) ParsePid(Qual q, bool afterHead)
     {
         Block b;
         Qual cq = q;
-        if (Kind() == Tok.Num) b = gen.NumberCode(null, Take().Num, q);
+        if (Kind() == Tok.Num)
+        {
+            var t = Take();
+            // Right after qualifiers only an id can follow "(", so bison reduces the number at once;
+            // after and/or it could also start arithmetic and the next token decides.
+            if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen)) { Take(); throw SyntaxError(); }
+            b = gen.NumberCode(null, t.Num, q);
+        }
         else if (Kind() == Tok.LParen && IsParenPnum()) b = gen.NumberCode(null, ParsePnum(), q);
         else
         {
@@ -394,12 +407,8 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         throw SyntaxError();
     }
 
-    private bool StartsPnum()
-    {
-        int i = _pos;
-        while (KindAt(i) == Tok.LParen) i++;
-        return KindAt(i) == Tok.Num && (i == _pos || IsParenPnumAt(_pos));
-    }
+    /// <summary>After vlan, mpls, pppoes or geneve, a number or a parenthesis (which must hold one) follows.</summary>
+    private bool StartsPnum() => Kind() is Tok.Num or Tok.LParen;
 
     private bool IsParenPnumAt(int start)
     {

@@ -12,7 +12,7 @@ internal sealed partial class CodeGenerator
 
     /// <summary>Iterations of protochain's header walk: libpcap loops with a backward jump, which classic BPF
     /// (and bpf_validate) forbids, so the walk is unrolled this many headers deep.</summary>
-    private const int ProtoChainDepth = 12;
+    private const int ProtoChainDepth = 8;
 
     private Block? PrevLinkHdrCheck()
     {
@@ -133,12 +133,12 @@ internal sealed partial class CodeGenerator
             var none = new Block(Op.JMP | Op.JEQ | Op.K, 59) { Jt = final };
             again.Jf = none;
             var ah = new Block(Op.JMP | Op.JEQ | Op.K, 51) { Jf = final };
-            // The AH step sets X from the AH length alone, as libpcap's walk does.
+            // The AH step sets X from the AH length alone, as libpcap's walk does (its X+1 detour folded
+            // into the load offset).
             var ahStep = new Block(Op.JMP | Op.JA, 0)
             {
-                Stmts = L(new Stmt(Op.MISC | Op.TXA), new Stmt(Op.LD | Op.IND | Op.B, nl), new Stmt(Op.ST, (uint)reg2),
-                          new Stmt(Op.MISC | Op.TXA), new Stmt(Op.ALU | Op.ADD | Op.K, 1), new Stmt(Op.MISC | Op.TAX),
-                          new Stmt(Op.LD | Op.IND | Op.B, nl), new Stmt(Op.ALU | Op.ADD | Op.K, 2), new Stmt(Op.ALU | Op.MUL | Op.K, 4),
+                Stmts = L(new Stmt(Op.LD | Op.IND | Op.B, nl), new Stmt(Op.ST, (uint)reg2), new Stmt(Op.LD | Op.IND | Op.B, nl + 1),
+                          new Stmt(Op.ALU | Op.ADD | Op.K, 2), new Stmt(Op.ALU | Op.MUL | Op.K, 4),
                           new Stmt(Op.MISC | Op.TAX), new Stmt(Op.LD | Op.MEM, (uint)reg2)),
             };
             ah.Jt = ahStep;
@@ -171,7 +171,10 @@ internal sealed partial class CodeGenerator
                 prev = next;
             }
         }
-        prev.Jt = prev.Jf = final;
+        // Deeper chains: libpcap's loop walks on, almost always off the end of the packet, where a load
+        // fails and the whole filter returns 0; a load that always fails does the same here.
+        var exhausted = new Block(Op.JMP | Op.JA, 0) { Stmts = L(new Stmt(Op.LD | Op.ABS | Op.W, 0xffffffff)), Jt = final, Jf = final };
+        prev.Jt = prev.Jf = exhausted;
         final.Head = start;
         FreeReg(reg2);
         And(link, final);

@@ -76,7 +76,7 @@ internal static class Wlan
 /// <summary>802.11 primitives and the code that finds the variable-length 802.11 and radiotap headers.</summary>
 internal sealed partial class CodeGenerator
 {
-    private bool IsWlanHeader => _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio;
+    private bool IsWlanHeader => _linkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
 
     public Block WlanType(uint type, uint mask)
     {

@@ -1,0 +1,393 @@
+using System.Collections.Generic;
+
+namespace Pcap.Engine.Compiler;
+
+/// <summary>
+/// Statement-level optimisation: constants propagated through A, X and scratch cells within a block,
+/// loads of a cell A already holds dropped, scratch stores nobody reads removed (liveness over the whole
+/// graph), and definitions of A or X that nothing uses removed. Packet loads are never removed: one past
+/// the captured bytes rejects the packet.
+/// </summary>
+internal static class Peephole
+{
+    public static bool Run(List<Block> blocks)
+    {
+        bool changed = false;
+        foreach (var b in blocks) changed |= Propagate(b);
+        changed |= DeadStores(blocks);
+        changed |= DeadDefinitions(blocks);
+        changed |= RedundantLoads(blocks);
+        return changed;
+    }
+
+    /// <summary>
+    /// A block that starts by loading what A (or X) already holds on every edge into it drops that load:
+    /// the same load already succeeded on the way in.
+    /// </summary>
+    private static bool RedundantLoads(List<Block> topo)
+    {
+        var preds = new Dictionary<Block, List<Block>>();
+        foreach (var b in topo)
+        {
+            if (b.IsReturn) continue;
+            foreach (var c in b.Jt == b.Jf ? new[] { b.Jt } : new[] { b.Jt, b.Jf })
+            {
+                if (c == null) continue;
+                if (!preds.TryGetValue(c, out var l)) preds[c] = l = [];
+                l.Add(b);
+            }
+        }
+        var exitA = new Dictionary<Block, string?>();
+        var exitX = new Dictionary<Block, string?>();
+        bool changed = false;
+        foreach (var b in topo)
+        {
+            string? inA = null, inX = null;
+            if (preds.TryGetValue(b, out var ps) && ps.Count > 0)
+            {
+                inA = exitA.GetValueOrDefault(ps[0]);
+                inX = exitX.GetValueOrDefault(ps[0]);
+                foreach (var p in ps)
+                {
+                    if (exitA.GetValueOrDefault(p) != inA) inA = null;
+                    if (exitX.GetValueOrDefault(p) != inX) inX = null;
+                }
+            }
+            if (inX != null && b.Stmts.Count > 0 && Op.Class(b.Stmts[0].Code) == Op.LDX && Key(b.Stmts[0]) == inX)
+            {
+                b.Stmts = b.Stmts.GetRange(1, b.Stmts.Count - 1);
+                changed = true;
+            }
+            if (inA != null)
+            {
+                int n = PureLength(b.Stmts, 0);
+                if (n > 0 && Sequence(b.Stmts, 0, n) is string seq && inA.StartsWith(seq, System.StringComparison.Ordinal))
+                {
+                    // Drop the longest leading part of the block's definition that equals what A holds.
+                    for (int len = n; len > 0; len--)
+                    {
+                        if (Sequence(b.Stmts, 0, len) == inA)
+                        {
+                            b.Stmts = b.Stmts.GetRange(len, b.Stmts.Count - len);
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            (exitA[b], exitX[b]) = ExitKeys(b, inA, inX);
+        }
+        return changed;
+    }
+
+    private static string Key(Stmt s) => s.Code + ":" + s.K + ";";
+
+    /// <summary>Length of the run at i of a packet/immediate/length load of A followed by constant ALU operations.</summary>
+    private static int PureLength(List<Stmt> stmts, int i)
+    {
+        if (i >= stmts.Count) return 0;
+        var s = stmts[i];
+        if (Op.Class(s.Code) != Op.LD || Op.Mode(s.Code) is not (Op.ABS or Op.IMM or Op.LEN)) return 0;
+        int j = i + 1;
+        while (j < stmts.Count && Op.Class(stmts[j].Code) == Op.ALU && Op.Src(stmts[j].Code) == Op.K && Op.AluOp(stmts[j].Code) != Op.NEG) j++;
+        return j - i;
+    }
+
+    private static string Sequence(List<Stmt> stmts, int i, int n)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int j = i; j < i + n; j++) sb.Append(Key(stmts[j]));
+        return sb.ToString();
+    }
+
+    /// <summary>What A and X hold when the block ends, as keys of the loads that made them, or null.</summary>
+    private static (string? A, string? X) ExitKeys(Block b, string? a, string? x)
+    {
+        var st = b.Stmts;
+        for (int i = 0; i < st.Count; i++)
+        {
+            var s = st[i];
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD:
+                    {
+                        int n = PureLength(st, i);
+                        if (n > 0) { a = Sequence(st, i, n); i += n - 1; }
+                        else a = null;
+                        break;
+                    }
+                case Op.ALU:
+                    a = a != null && Op.Src(s.Code) == Op.K && Op.AluOp(s.Code) != Op.NEG ? a + Key(s) : null;
+                    break;
+                case Op.LDX:
+                    x = Op.Mode(s.Code) is Op.MEM or Op.MSH or Op.IMM ? Key(s) : null;
+                    break;
+                case Op.ST: case Op.STX:
+                    // A store to the cell X was loaded from makes that key stale.
+                    if (x != null && x == (Op.LDX | Op.MEM) + ":" + s.K + ";") x = null;
+                    break;
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) a = null; else x = null;
+                    break;
+            }
+        }
+        return (a, x);
+    }
+
+    private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
+
+    private static uint? Alu(int op, uint a, uint k) => op switch
+    {
+        Op.ADD => a + k, Op.SUB => a - k, Op.MUL => a * k, Op.DIV => k == 0 ? null : a / k, Op.MOD => k == 0 ? null : a % k,
+        Op.AND => a & k, Op.OR => a | k, Op.XOR => a ^ k, Op.LSH => k < 32 ? a << (int)k : 0, Op.RSH => k < 32 ? a >> (int)k : 0,
+        Op.NEG => (uint)-(int)a, _ => null,
+    };
+
+    /// <summary>Forward pass over one block with what is known of A, X and the cells.</summary>
+    private static bool Propagate(Block b)
+    {
+        uint? a = null, x = null;
+        var mem = new uint?[16];
+        var sameAsA = new bool[16];
+        var output = new List<Stmt>(b.Stmts.Count);
+        bool changed = false;
+        void ClearA() { a = null; System.Array.Clear(sameAsA); }
+        foreach (var s0 in b.Stmts)
+        {
+            var s = s0;
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD:
+                    {
+                        int mode = Op.Mode(s.Code);
+                        if (mode == Op.MEM)
+                        {
+                            int k = (int)(s.K & 15);
+                            if (sameAsA[k]) { changed = true; continue; }
+                            if (mem[k] is uint c) { s = new Stmt(Op.LD | Op.IMM, c); changed = true; }
+                        }
+                        else if (mode == Op.IND && x is uint xv && (ulong)xv + s.K <= uint.MaxValue)
+                        {
+                            s = new Stmt(Op.LD | Op.ABS | Op.Size(s.Code), xv + s.K);
+                            changed = true;
+                        }
+                        ClearA();
+                        if (Op.Mode(s.Code) == Op.IMM) a = s.K;
+                        if (s0.Code == (Op.LD | Op.MEM)) sameAsA[s0.K & 15] = true;
+                        break;
+                    }
+                case Op.LDX:
+                    if (Op.Mode(s.Code) == Op.MEM && mem[s.K & 15] is uint cx) { s = new Stmt(Op.LDX | Op.IMM, cx); changed = true; }
+                    x = Op.Mode(s.Code) == Op.IMM ? s.K : null;
+                    break;
+                case Op.ST:
+                    mem[s.K & 15] = a;
+                    sameAsA[s.K & 15] = true;
+                    break;
+                case Op.STX:
+                    mem[s.K & 15] = x;
+                    sameAsA[s.K & 15] = false;
+                    break;
+                case Op.ALU:
+                    {
+                        int op = Op.AluOp(s.Code);
+                        if (op != Op.NEG && Op.Src(s.Code) == Op.X && x is uint xk && !(xk == 0 && op is Op.DIV or Op.MOD))
+                        {
+                            s = new Stmt(Op.ALU | op | Op.K, xk);
+                            changed = true;
+                        }
+                        uint? r = a is uint av && (op == Op.NEG || Op.Src(s.Code) == Op.K) ? Alu(op, av, s.K) : null;
+                        ClearA();
+                        a = r;
+                        break;
+                    }
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) { ClearA(); a = x; }
+                    else x = a;
+                    break;
+            }
+            output.Add(s);
+        }
+        if (IsConditional(b) && Op.Src(b.JumpCode) == Op.X && x is uint jx)
+        {
+            b.JumpCode = (b.JumpCode & ~Op.X) | Op.K;
+            b.K = jx;
+            changed = true;
+        }
+        // "sub #c; jeq #0" is "jeq #c".
+        if (IsConditional(b) && (b.JumpCode & 0xf0) == Op.JEQ && Op.Src(b.JumpCode) == Op.K && b.K == 0 && output.Count > 0
+            && output[^1].Code == (Op.ALU | Op.SUB | Op.K))
+        {
+            b.K = output[^1].K;
+            output.RemoveAt(output.Count - 1);
+            changed = true;
+        }
+        if (changed) b.Stmts = output;
+        return changed;
+    }
+
+    /// <summary>Cells a block may read before writing them, given the cells live after it.</summary>
+    private static uint LiveIn(Block b, uint liveOut)
+    {
+        uint live = liveOut;
+        for (int i = b.Stmts.Count - 1; i >= 0; i--)
+        {
+            var s = b.Stmts[i];
+            int cls = Op.Class(s.Code);
+            if (cls is Op.ST or Op.STX) live &= ~(1u << (int)(s.K & 15));
+            else if (cls is Op.LD or Op.LDX && Op.Mode(s.Code) == Op.MEM) live |= 1u << (int)(s.K & 15);
+        }
+        return live;
+    }
+
+    private static bool DeadStores(List<Block> topo)
+    {
+        var liveIn = new Dictionary<Block, uint>();
+        bool changed = false;
+        for (int i = topo.Count - 1; i >= 0; i--)
+        {
+            var b = topo[i];
+            uint liveOut = 0;
+            if (!b.IsReturn)
+            {
+                if (b.Jt != null && liveIn.TryGetValue(b.Jt, out uint t)) liveOut |= t;
+                if (b.Jf != null && liveIn.TryGetValue(b.Jf, out uint f)) liveOut |= f;
+            }
+            uint live = liveOut;
+            var keep = new List<Stmt>(b.Stmts.Count);
+            for (int j = b.Stmts.Count - 1; j >= 0; j--)
+            {
+                var s = b.Stmts[j];
+                int cls = Op.Class(s.Code);
+                if (cls is Op.ST or Op.STX)
+                {
+                    uint bit = 1u << (int)(s.K & 15);
+                    if ((live & bit) == 0) { changed = true; continue; }
+                    live &= ~bit;
+                }
+                else if (cls is Op.LD or Op.LDX && Op.Mode(s.Code) == Op.MEM) live |= 1u << (int)(s.K & 15);
+                keep.Add(s);
+            }
+            if (keep.Count != b.Stmts.Count) { keep.Reverse(); b.Stmts = keep; }
+            liveIn[b] = live;
+        }
+        return changed;
+    }
+
+    /// <summary>Does the block read A (or X) before defining it, and does it define them?</summary>
+    private static (bool UseA, bool UseX, bool DefA, bool DefX) Summary(Block b)
+    {
+        bool defA = false, defX = false, useA = false, useX = false;
+        foreach (var s in b.Stmts)
+        {
+            int cls = Op.Class(s.Code);
+            switch (cls)
+            {
+                case Op.LD: if (Op.Mode(s.Code) == Op.IND && !defX) useX = true; defA = true; break;
+                case Op.LDX: defX = true; break;
+                case Op.ST: if (!defA) useA = true; break;
+                case Op.STX: if (!defX) useX = true; break;
+                case Op.ALU: if (!defA) useA = true; if (Op.Src(s.Code) == Op.X && !defX) useX = true; defA = true; break;
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) { if (!defX) useX = true; defA = true; }
+                    else { if (!defA) useA = true; defX = true; }
+                    break;
+            }
+        }
+        if (b.IsReturn)
+        {
+            if ((b.JumpCode & 0x18) == 0x10 && !defA) useA = true; // ret a
+            if ((b.JumpCode & 0x18) == 0x08 && !defX) useX = true; // ret x
+        }
+        else if (IsConditional(b))
+        {
+            if (!defA) useA = true;
+            if (Op.Src(b.JumpCode) == Op.X && !defX) useX = true;
+        }
+        return (useA, useX, defA, defX);
+    }
+
+    /// <summary>
+    /// Removes definitions of A or X (that cannot fail) whose value nothing reads, with A and X liveness
+    /// over the whole graph (a value may pass through blocks that do not touch it).
+    /// </summary>
+    private static bool DeadDefinitions(List<Block> topo)
+    {
+        var liveIn = new Dictionary<Block, (bool A, bool X)>();
+        bool changed = false;
+        for (int i = topo.Count - 1; i >= 0; i--)
+        {
+            var b = topo[i];
+            bool liveA = false, liveX = false;
+            if (!b.IsReturn)
+            {
+                foreach (var succ in new[] { b.Jt, b.Jf })
+                {
+                    if (succ == null) continue;
+                    // Successors not seen yet (none in a DAG walked backwards) count as using both.
+                    (bool A, bool X) l = liveIn.TryGetValue(succ, out var v) ? v : (true, true);
+                    liveA |= l.A;
+                    liveX |= l.X;
+                }
+                if (IsConditional(b)) { liveA = true; liveX |= Op.Src(b.JumpCode) == Op.X; }
+                changed |= Prune(b, liveA, liveX);
+            }
+            var (useA, useX, defA, defX) = Summary(b);
+            liveIn[b] = (useA || (liveA && !defA), useX || (liveX && !defX));
+        }
+        return changed;
+    }
+
+    private static bool Prune(Block b, bool liveA, bool liveX)
+    {
+        var keep = new List<Stmt>(b.Stmts.Count);
+        bool changed = false;
+        for (int j = b.Stmts.Count - 1; j >= 0; j--)
+        {
+            var s = b.Stmts[j];
+            int cls = Op.Class(s.Code), mode = Op.Mode(s.Code);
+            bool packetLoad = cls is Op.LD or Op.LDX && mode is Op.ABS or Op.IND or Op.MSH;
+            switch (cls)
+            {
+                case Op.LD:
+                    if (!liveA && !packetLoad) { changed = true; continue; }
+                    liveA = false;
+                    if (mode == Op.IND) liveX = true;
+                    break;
+                case Op.LDX:
+                    if (!liveX && !packetLoad) { changed = true; continue; }
+                    liveX = false;
+                    break;
+                case Op.ST: liveA = true; break;
+                case Op.STX: liveX = true; break;
+                case Op.ALU:
+                    {
+                        bool canFail = Op.AluOp(s.Code) is Op.DIV or Op.MOD && Op.Src(s.Code) == Op.X;
+                        if (!liveA && !canFail) { changed = true; continue; }
+                        liveA = true;
+                        if (Op.Src(s.Code) == Op.X && Op.AluOp(s.Code) != Op.NEG) liveX = true;
+                        break;
+                    }
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA)
+                    {
+                        if (!liveA) { changed = true; continue; }
+                        liveA = false;
+                        liveX = true;
+                    }
+                    else
+                    {
+                        if (!liveX) { changed = true; continue; }
+                        liveX = false;
+                        liveA = true;
+                    }
+                    break;
+            }
+            keep.Add(s);
+        }
+        if (changed) { keep.Reverse(); b.Stmts = keep; }
+        return changed;
+    }
+}
