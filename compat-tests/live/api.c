@@ -171,6 +171,8 @@ int main(int argc, char **argv)
 	open_live(dev, 70000, 0, 10);
 	open_live("nosuchdev0", 100, 0, 10);
 	open_live("any", 100, 1, 10);
+	open_live("any", 10, 0, 10);
+	open_live(dev, 10, 0, 10);
 
 	/* A dead handle. */
 	p = pcap_open_dead(DLT_EN10MB, 100);
