@@ -11,3 +11,9 @@ build/test/make-capture: compat-tests/samples-smoke/make-capture.c
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 compat-tests-build: build/test/make-capture
+
+# The capture README.md's first command reads with tcpdump through our library.
+build/sample.pcap: build/test/make-capture
+	build/test/make-capture $@
+
+all: build/sample.pcap

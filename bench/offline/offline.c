@@ -1,7 +1,8 @@
 /*
  * offline: packets per second reading a savefile. Linked against the system pcap.h; which library it
  * measures is chosen by the loader (bench/offline/run.sh runs it on the system libpcap and on ours).
- *   offline gen FILE COUNT SIZE   writes COUNT frames of SIZE bytes
+ *   offline gen FILE COUNT SIZE   writes COUNT frames of SIZE bytes (pcap)
+ *   offline gen-ng FILE COUNT SIZE  the same as pcapng (enhanced packet blocks)
  *   offline loop|next_ex FILE     reads the file through pcap_loop or pcap_next_ex
  *   offline walk FILE             the limit: large read() calls and a walk over the record headers
  * Prints packets per CPU second (user and kernel time of the process), packets per wall-clock second,
@@ -60,6 +61,30 @@ static int generate(const char *path, long count, uint32_t size)
 	return fclose(f) != 0;
 }
 
+static int generate_ng(const char *path, long count, uint32_t size)
+{
+	FILE *f = fopen(path, "wb");
+	uint32_t shb[7] = { 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0xffffffff, 0xffffffff, 28 };
+	uint32_t idb[5] = { 1, 20, 1, 262144, 20 };
+	uint32_t padded = (size + 3) & ~3u, block = 32 + padded;
+	unsigned char *frame = calloc(1, padded);
+
+	if (f == NULL || frame == NULL)
+		return 1;
+	for (uint32_t i = 0; i < size; i++)
+		frame[i] = (unsigned char)i;
+	fwrite(shb, sizeof shb, 1, f);
+	fwrite(idb, sizeof idb, 1, f);
+	for (long i = 0; i < count; i++) {
+		uint64_t t = (uint64_t)1700000000 * 1000000 + (uint64_t)i;
+		uint32_t epb[7] = { 6, block, 0, (uint32_t)(t >> 32), (uint32_t)t, size, size };
+		fwrite(epb, sizeof epb, 1, f);
+		fwrite(frame, padded, 1, f);
+		fwrite(&block, 4, 1, f);
+	}
+	return fclose(f) != 0;
+}
+
 static long walk(const char *path)
 {
 	enum { CHUNK = 1 << 20 };
@@ -97,6 +122,8 @@ int main(int argc, char **argv)
 
 	if (argc == 5 && strcmp(argv[1], "gen") == 0)
 		return generate(argv[2], atol(argv[3]), (uint32_t)atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "gen-ng") == 0)
+		return generate_ng(argv[2], atol(argv[3]), (uint32_t)atoi(argv[4]));
 	if (argc != 3)
 		return 2;
 	start = now();

@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 		printf("poll(selectable_fd, 50 ms) = %d\n", poll(&pfd, 1, 50));
 	}
 	show("snapshot", pcap_snapshot(p), NULL);
+	show("bufsize", pcap_bufsize(p), NULL);
 	show("datalink", pcap_datalink(p), NULL);
 	show("set_snaplen(after)", pcap_set_snaplen(p, 100), p);
 	show("set_promisc(after)", pcap_set_promisc(p, 1), p);
@@ -129,6 +130,7 @@ int main(int argc, char **argv)
 	pcap_set_promisc(p, 1);
 	show("any: activate promisc", pcap_activate(p), p);
 	show("any: datalink", pcap_datalink(p), NULL);
+	show("any: bufsize", pcap_bufsize(p), NULL);
 	show("any: inject", pcap_inject(p, frame, sizeof frame), p);
 	show("any: set_datalink(276)", pcap_set_datalink(p, 276), p);
 	show("any: datalink", pcap_datalink(p), NULL);
@@ -155,6 +157,7 @@ int main(int argc, char **argv)
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	show("nano: activate", pcap_activate(p), p);
 	show("nano: get_tstamp_precision", pcap_get_tstamp_precision(p), NULL);
+	show("nano: bufsize", pcap_bufsize(p), NULL);
 	pcap_close(p);
 	p = pcap_create(dev, errbuf);
 	pcap_setnonblock(p, 1, errbuf);
@@ -168,6 +171,8 @@ int main(int argc, char **argv)
 	open_live(dev, 70000, 0, 10);
 	open_live("nosuchdev0", 100, 0, 10);
 	open_live("any", 100, 1, 10);
+	open_live("any", 10, 0, 10);
+	open_live(dev, 10, 0, 10);
 
 	/* A dead handle. */
 	p = pcap_open_dead(DLT_EN10MB, 100);

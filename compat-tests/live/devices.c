@@ -1,6 +1,7 @@
 /*
  * devices: pcap_findalldevs printed in full (names, descriptions, flags, every address byte), then
- * pcap_lookupdev. Run on both libraries in the same namespace: the outputs must be equal.
+ * pcap_lookupdev (after pcap_init too: libpcap refuses it then). Run on both libraries in the same
+ * namespace: the outputs must be equal.
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -40,5 +41,8 @@ int main(void)
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 	char *dev = pcap_lookupdev(errbuf);
 	printf("lookupdev: %s\n", dev ? dev : errbuf);
+	printf("init: %d\n", pcap_init(PCAP_CHAR_ENC_LOCAL, errbuf));
+	dev = pcap_lookupdev(errbuf);
+	printf("lookupdev after pcap_init: %s\n", dev ? dev : errbuf);
 	return 0;
 }

@@ -3,6 +3,7 @@
 # Everything is removed on exit; no other interface is touched.
 NS_CAP=pcl$$c
 NS_PEER=pcl$$p
+NS_DEV=pcl$$d # made by tests that need IPv6 addresses too
 
 netns_up() {
 	ip netns add "$NS_CAP" || return 1
@@ -20,6 +21,7 @@ netns_up() {
 netns_down() {
 	ip netns del "$NS_CAP" 2>/dev/null
 	ip netns del "$NS_PEER" 2>/dev/null
+	ip netns del "$NS_DEV" 2>/dev/null
 }
 
 in_cap() { ip netns exec "$NS_CAP" "$@"; }

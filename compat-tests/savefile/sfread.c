@@ -2,7 +2,8 @@
  * sfread: prints everything a pcap program can see of a savefile (open error, file
  * properties, every packet header with a hash of its bytes, the final status and error
  * text), so the same file read through two libpcaps can be compared line by line.
- * Usage: sfread [-n] [-m loop|next_ex|next|dispatch] FILE ("-" is standard input)
+ * Usage: sfread [-n] [-m loop|next_ex|next|dispatch|breaks|loop-breaks] FILE ("-" is standard input)
+ * (breaks, loop-breaks: pcap_dispatch by fives, or pcap_loop, with pcap_breakloop in every 7th callback)
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -35,6 +36,14 @@ static void callback(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
 	show(h, d);
 }
 
+/* Calls pcap_breakloop from inside the handler on every 7th packet. */
+static void breaking_callback(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
+{
+	show(h, d);
+	if (packets % 7 == 0)
+		pcap_breakloop((pcap_t *)user);
+}
+
 int main(int argc, char **argv)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -64,6 +73,12 @@ int main(int argc, char **argv)
 	} else if (strcmp(mode, "dispatch") == 0) {
 		while ((status = pcap_dispatch(p, 3, callback, NULL)) > 0)
 			;
+	} else if (strcmp(mode, "breaks") == 0) {
+		while ((status = pcap_dispatch(p, 5, breaking_callback, (u_char *)p)) != 0 && status != -1)
+			printf("dispatch %d\n", status);
+	} else if (strcmp(mode, "loop-breaks") == 0) {
+		while ((status = pcap_loop(p, -1, breaking_callback, (u_char *)p)) == -2)
+			printf("loop %d\n", status);
 	} else if (strcmp(mode, "next") == 0) {
 		struct pcap_pkthdr h;
 		const u_char *d;

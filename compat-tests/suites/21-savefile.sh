@@ -29,6 +29,7 @@ for f in "$dir"/corpus/*; do
 	compare "savefile-corpus/$n/loop" -m loop "$f"
 	compare "savefile-corpus/$n/next_ex-nano" -n -m next_ex "$f"
 	compare "savefile-corpus/$n/stdin-dispatch" -m dispatch -
+	compare "savefile-corpus/$n/breaks" -m breaks "$f"
 done
 
 shared=../shared/compat/tcpdump-4.99.3/tests
@@ -43,4 +44,5 @@ for f in "$shared"/*.pcap "$shared"/*.pcapng; do
 	compare "savefile-differential/$n/next_ex" -m next_ex "$f"
 	compare "savefile-differential/$n/dispatch-nano" -n -m dispatch "$f"
 	compare "savefile-differential/$n/next-stdin" -m next -
+	compare "savefile-differential/$n/loop-breaks" -m loop-breaks "$f"
 done

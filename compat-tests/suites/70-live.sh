@@ -115,6 +115,21 @@ else
 	fail tcpdump-prints-same "$(diff "$tmp/print.sys" "$tmp/print.ours" | head -3 | tr '\n' ' ')"
 fi
 
+# pcap_next_ex and pcap_next hand out packets straight from the ring: intact until the next call.
+bg_cap "$t/live-next-ex" pcl0 30 >"$tmp/nx.sys" 2>"$tmp/nx.sys.err" &
+p1=$!
+bg_cap "$ours" "$t/live-next-ex" pcl0 30 >"$tmp/nx.ours" 2>"$tmp/nx.ours.err" &
+p2=$!
+wait_for "$tmp/nx.sys.err" listening && wait_for "$tmp/nx.ours.err" listening
+send pcl1 60 150
+wait_pid $p1 200
+wait_pid $p2 200
+if grep -q "^60 packets" "$tmp/nx.sys" && cmp -s "$tmp/nx.sys" "$tmp/nx.ours"; then
+	pass "next-ex-and-next (60 packets)"
+else
+	fail next-ex-and-next "$(tail -1 "$tmp/nx.ours") $(diff "$tmp/nx.sys" "$tmp/nx.ours" | head -2 | cut -c1-80 | tr '\n' ' ')"
+fi
+
 start plain -i pcl0 -c 20 && send pcl1 20
 finish plain "10.77.0.1.40000 > 10.77.0.2.7001"
 
@@ -143,12 +158,32 @@ if grep -q "length 100" "$tmp/direction-out.ours.txt" 2>/dev/null; then fail dir
 
 # A filter attached in the kernel (or in user space where the kernel can't run it).
 if in_cap "$ours" tcpdump -d 'udp dst port 7001' >/dev/null 2>"$tmp/compile.err"; then
-	start filter -i pcl0 -c 10 udp dst port 7001 && send pcl1 40
+	# The kernel holds the program (ss shows the socket's classic BPF filter), as with libpcap.
+	kernel_filter() { in_cap ss -0 -b -p 2>/dev/null | awk -v pid="pid=$1," 'index($0, pid) { on = 1; next } on && /bpf filter/ { found = 1 } { on = 0 } END { exit !found }'; }
+	start filter -i pcl0 -c 10 udp dst port 7001
+	if ! command -v ss >/dev/null; then
+		echo "SKIP live/filter-in-kernel: ss (iproute2) is not installed"
+	elif kernel_filter $ours_pid && kernel_filter $sys_pid; then
+		pass filter-in-kernel
+	else
+		fail filter-in-kernel "no socket filter attached for our tcpdump ($(in_cap ss -0 -b -p 2>&1 | head -4 | tr '\n' ' '))"
+	fi
+	send pcl1 40
 	finish filter "7001"
 	if grep -q "\.7000:" "$tmp/filter.ours.txt" 2>/dev/null; then fail filter-rejects "a packet to port 7000 passed"; fi
-	start filter-any -i any -c 10 udp dst port 7000 && send pcl1 40
+	start filter-any -i any -c 10 udp dst port 7000
+	if command -v ss >/dev/null; then
+		if kernel_filter $ours_pid; then pass filter-any-in-kernel; else fail filter-any-in-kernel "the cooked-mode program was not attached"; fi
+	fi
+	send pcl1 40
 	finish filter-any "7000"
-	start filter-vlan -i pcl0 -c 5 vlan 10 && { send pcl1 10; send pcl1 10 100 1 10; }
+	start filter-vlan -i pcl0 -c 5 vlan 10
+	# Our compiler tests the tag in the frame, so this program runs in user space, not in the kernel.
+	if command -v ss >/dev/null; then
+		if kernel_filter $ours_pid; then fail filter-vlan-in-user-space "a kernel filter is attached"; else pass filter-vlan-in-user-space; fi
+	fi
+	send pcl1 10
+	send pcl1 10 100 1 10
 	finish filter-vlan "vlan 10"
 else
 	echo "SKIP live/filter: our pcap_compile refuses the expression ($(head -1 "$tmp/compile.err"))"
@@ -164,7 +199,7 @@ start nano -i pcl0 --time-stamp-precision=nano -c 20 && send pcl1 20
 finish nano
 if [ "$(od -An -tx1 -N4 "$tmp/nano.ours.pcap" | tr -d ' ')" != 4d3cb2a1 ]; then fail nano-magic "not a nanosecond file"; fi
 
-# SIGINT stops tcpdump at once; its statistics lines match libpcap's.
+# SIGINT stops tcpdump at once; its statistics lines (and SIGUSR1's, read in a signal handler) match libpcap's.
 bg_cap tcpdump -i pcl0 -w "$tmp/int.sys.pcap" >/dev/null 2>"$tmp/int.sys.err" &
 p1=$!
 bg_cap "$ours" tcpdump -i pcl0 -w "$tmp/int.ours.pcap" >/dev/null 2>"$tmp/int.ours.err" &
@@ -172,6 +207,9 @@ p2=$!
 wait_for "$tmp/int.sys.err" "listening on" && wait_for "$tmp/int.ours.err" "listening on"
 send pcl1 15
 sleep 1.2 # the block timeout (1 s) hands the packets over
+# SIGUSR1 makes tcpdump print pcap_stats from its signal handler.
+kill -USR1 $p1 $p2
+sleep 0.3
 kill -INT $p1 $p2
 if ! wait_pid $p2 30; then
 	fail sigint-stops "tcpdump on our library did not stop on SIGINT"
@@ -180,7 +218,8 @@ else
 	wait_pid $p1 30
 	grep packets "$tmp/int.sys.err" >"$tmp/int.sys.stats"
 	grep packets "$tmp/int.ours.err" >"$tmp/int.ours.stats"
-	if grep -q "^15 packets captured" "$tmp/int.ours.stats" && cmp -s "$tmp/int.sys.stats" "$tmp/int.ours.stats"; then
+	if grep -q "^15 packets captured" "$tmp/int.ours.stats" && grep -q "15 packets captured, 15 packets received by filter" "$tmp/int.ours.stats" &&
+		cmp -s "$tmp/int.sys.stats" "$tmp/int.ours.stats"; then
 		pass "sigint-stops-with-statistics ($(tr '\n' ',' <"$tmp/int.ours.stats"))"
 	else
 		fail sigint-stops-with-statistics "ours: $(tr '\n' ',' <"$tmp/int.ours.stats") libpcap: $(tr '\n' ',' <"$tmp/int.sys.stats")"
@@ -223,6 +262,14 @@ in_peer tcpdump -D >"$tmp/Dp.sys" 2>&1
 in_peer "$ours" tcpdump -D >"$tmp/Dp.ours" 2>&1
 if cmp -s "$tmp/Dp.sys" "$tmp/Dp.ours"; then pass "tcpdump-D-with-vlan"; else fail tcpdump-D-with-vlan "$(diff "$tmp/Dp.sys" "$tmp/Dp.ours" | head -4 | tr '\n' ' ')"; fi
 
+# Loopback: a frame sent on lo is seen going out and coming in; libpcap keeps only the incoming copy.
+in_cap ip link set lo up
+start loopback -i lo -c 10 && in_cap "$t/live-sender" lo 10
+finish loopback "10.77.0.1.40000"
+start loopback-any -i any -c 10 && in_cap "$t/live-sender" lo 10
+finish loopback-any "10.77.0.1.40000"
+in_cap ip link set lo down
+
 # Link types and time-stamp types offered, and a time-stamp type the device lacks.
 for args in "-L -i pcl0" "-L -i any" "-J -i pcl0" "-J -i any" "-j adapter -i pcl0 -c 1 -w /dev/null" "-i any -y EN10MB -c 1"; do
 	label=$(echo "$args" | tr -d ' /' | cut -c1-24)
@@ -235,6 +282,26 @@ for args in "-L -i pcl0" "-L -i any" "-J -i pcl0" "-J -i any" "-j adapter -i pcl
 	wait $p1 $p2
 	if cmp -s "$tmp/o.sys" "$tmp/o.ours"; then pass "tcpdump$label ($(head -1 "$tmp/o.ours"))"; else fail "tcpdump$label" "$(diff "$tmp/o.sys" "$tmp/o.ours" | head -3 | tr '\n' ' ')"; fi
 done
+
+# Addresses of every family, in a namespace with IPv6 on: IPv4 with broadcast, IPv6, link-layer.
+if ip netns add "$NS_DEV" && ip -n "$NS_DEV" link add pcl2 type veth peer name pcl3; then
+	ip -n "$NS_DEV" link set lo up
+	ip -n "$NS_DEV" addr add 10.78.0.1/24 brd + dev pcl2
+	ip -n "$NS_DEV" addr add 10.79.0.1/16 dev pcl2
+	ip -n "$NS_DEV" addr add fd00:78::1/64 dev pcl2 nodad
+	ip -n "$NS_DEV" link set pcl2 up
+	ip -n "$NS_DEV" link set pcl3 up
+	ip netns exec "$NS_DEV" "$t/live-devices" >"$tmp/dev6.sys" 2>&1
+	ip netns exec "$NS_DEV" "$ours" "$t/live-devices" >"$tmp/dev6.ours" 2>&1
+	if grep -q "family 10:" "$tmp/dev6.sys" && grep -q "family 17:" "$tmp/dev6.sys" && cmp -s "$tmp/dev6.sys" "$tmp/dev6.ours"; then
+		pass "findalldevs-ipv4-ipv6-link-layer ($(grep -c address "$tmp/dev6.ours") addresses)"
+	else
+		fail findalldevs-ipv4-ipv6-link-layer "$(diff "$tmp/dev6.sys" "$tmp/dev6.ours" | head -4 | tr '\n' ' ')"
+	fi
+	ip netns del "$NS_DEV"
+else
+	fail findalldevs-ipv4-ipv6-link-layer "cannot make the namespace"
+fi
 
 # Errors: an unprivileged user, a missing device, a device that is down.
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"

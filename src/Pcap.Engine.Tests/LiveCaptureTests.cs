@@ -46,6 +46,14 @@ public unsafe class LiveCaptureTests
         Assert.Equal(["pcl0", "any", "bluetooth-monitor", "nflog", "nfqueue", "dbus-system", "dbus-session", "lo", "pcld1", "pcld0"], names);
     }
 
+    // Measured too: an up and running loopback comes after "any", before devices that are down.
+    [Fact]
+    public void AnyComesBeforeAnUpLoopback()
+    {
+        var found = new List<Device> { Dev("lo", 0x37), Dev("pcl3", 0x16), Dev("pcl2", 0x16), Dev("any", 0x36), Dev("nflog", 0x30) };
+        Assert.Equal(["pcl3", "pcl2", "any", "lo", "nflog"], CaptureModules.Order(found).Select(d => d.Name));
+    }
+
     // Cooked-mode loads rewritten for the kernel, whose packet starts after the link-layer header.
     [Theory]
     [InlineData(113, 0u, true, 0xfffff004u)]   // SLL packet type: SKF_AD_PKTTYPE

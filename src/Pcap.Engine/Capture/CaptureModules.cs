@@ -56,9 +56,10 @@ public static class CaptureModules
     internal static uint FigureOfMerit(Device device)
     {
         const uint Loopback = 1, Up = 2, Running = 4, Wireless = 8, StatusMask = 0x30, Disconnected = 0x20;
-        // Debian's libpcap 1.10.3 orders devices of equal flags as they were found, whatever
-        // instance number ends their names (measured: pcld1 before pcld0).
-        uint n = device.Name == "any" ? 0x1FFFFFFFu : 0; // "any" after every other non-loopback device
+        // Measured on Debian's libpcap 1.10.3: devices of equal flags stay in the order they were
+        // found, whatever instance number ends their names (pcld1 before pcld0), and "any" comes
+        // after the other up and running devices but before an up and running loopback.
+        uint n = device.Name == "any" ? 0x0FFFFFFFu : 0;
         uint flags = device.Flags;
         if ((flags & Running) == 0) n |= 0x80000000;
         if ((flags & Up) == 0) n |= 0x40000000;

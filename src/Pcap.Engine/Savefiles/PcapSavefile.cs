@@ -103,10 +103,15 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         return swapped ? BinaryPrimitives.ReverseEndianness(v) : v;
     }
 
-    private protected override int NextPacket(PacketHeader* header, out byte* data)
+    private protected override int NextPacket(PacketHeader* header, out byte* data, bool mayRead)
     {
         data = null;
-        long available = Input.Ensure(recordHeaderSize);
+        long available = Input.Available;
+        if (available < recordHeaderSize)
+        {
+            if (!mayRead) return NotBuffered;
+            available = Input.Ensure(recordHeaderSize);
+        }
         if (available < recordHeaderSize)
         {
             if (available == 0) return 0;
@@ -132,10 +137,15 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         if (caplen > maxCaplen)
             throw BogusLength(caplen, maxCaplen, Snapshot); // a damaged or fuzzed file
         long recordSize = recordHeaderSize + (long)caplen;
-        available = Input.Ensure(recordSize);
         if (available < recordSize)
-            throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
+        {
+            if (!mayRead) return NotBuffered;
+            available = Input.Ensure(recordSize);
+            if (available < recordSize)
+                throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
+        }
         r = Input.Current;
+        RecordStart = Input.Position;
         Input.Consume(recordSize);
         // Records longer than the snapshot length (Solaris 2.3 bufmod, libpcap 1.5.0's header bug) are cut to it.
         uint kept = caplen > snapshot ? snapshot : caplen;
@@ -148,6 +158,9 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             PseudoHeaders.Process(LinkType, swapped, header, data);
         return 1;
     }
+
+    // Pseudo-headers are swapped in place, so records that need it must not be read twice: no batches for them.
+    private protected override bool BatchesRecords => !postProcess;
 
     // The error texts are built out of line: string formatting would cost every record a larger frame.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -165,6 +165,20 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
         return true;
     }
 
+    // Packets are batched only while packet blocks follow each other in the buffer: a block that changes
+    // the interfaces (or anything else) starts a batch of its own, so a batch never needs to undo one.
+    private protected override bool BatchesRecords => !PseudoHeaders.Needed(LinkType, Swapped);
+
+    /// <summary>Whether the next block is a packet block that lies wholly in the read buffer.</summary>
+    bool PacketBlockBuffered()
+    {
+        if (Input.Available < 12) return false;
+        byte* b = Input.Current;
+        uint type = Get32(b), totalLength = Get32(b + 4);
+        return type is EnhancedPacketBlock or SimplePacketBlock or PacketBlock
+            && totalLength >= 12 && totalLength % 4 == 0 && totalLength <= maxBlockSize && Input.Available >= totalLength;
+    }
+
     /// <summary>add_interface: the interface's time stamp resolution and offset from its options.</summary>
     void AddInterface(ref Cursor cursor)
     {
@@ -238,7 +252,7 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
         interfaces.Add(new Interface(resolution, offset, factor, scale));
     }
 
-    private protected override int NextPacket(PacketHeader* header, out byte* data)
+    private protected override int NextPacket(PacketHeader* header, out byte* data, bool mayRead)
     {
         data = null;
         uint interfaceId;
@@ -246,6 +260,9 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
         Cursor cursor;
         for (;;)
         {
+            if (!mayRead && !PacketBlockBuffered())
+                return NotBuffered;
+            RecordStart = Input.Position;
             if (!ReadBlock(out cursor))
                 return 0;
             switch (cursor.Type)
@@ -315,8 +332,8 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
             throw new PcapException($"invalid packet capture length {header->CapLen}, bigger than snaplen of {Snapshot}");
 
         var i = interfaces[(int)interfaceId];
-        ulong seconds = t / i.Resolution + (ulong)i.Offset;
-        ulong fraction = t % i.Resolution;
+        (ulong seconds, ulong fraction) = System.Math.DivRem(t, i.Resolution); // one division for both
+        seconds += (ulong)i.Offset;
         fraction = i.Scale switch
         {
             ScaleKind.None => fraction,

@@ -48,6 +48,13 @@ internal sealed unsafe class SavefileInput : IDisposable
 
     public void Consume(long count) => start += count;
 
+    /// <summary>Where the unconsumed bytes start in the buffer; a position stays valid until the next fill.</summary>
+    public long Position
+    {
+        get => start;
+        set => start = value;
+    }
+
     /// <summary>
     /// Makes at least <paramref name="count"/> bytes available at <see cref="Current"/> and returns how many
     /// are (fewer only at end of file). A read error throws libpcap's "error reading dump file" text.

@@ -9,6 +9,9 @@ static unsafe class Init
     const uint CharEncLocal = 0, CharEncUtf8 = 1;
     static bool initialized, utf8;
 
+    /// <summary>pcap_init was called: libpcap's "new API" mode, in which pcap_lookupdev is refused.</summary>
+    internal static bool Called => initialized;
+
     [UnmanagedCallersOnly(EntryPoint = "pcap_init")]
     public static int PcapInit(uint opts, byte* errbuf)
     {

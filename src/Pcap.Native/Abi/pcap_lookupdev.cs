@@ -15,6 +15,11 @@ static unsafe class LookupDev
     {
         try
         {
+            if (Init.Called)
+            {
+                Boundary.WriteErrbuf(errbuf, "pcap_lookupdev() is deprecated and is not supported in programs calling pcap_init()");
+                return null;
+            }
             var devices = CaptureModules.FindAllDevices();
             if (devices.Count == 0 || (devices[0].Flags & 1) != 0) // PCAP_IF_LOOPBACK
             {

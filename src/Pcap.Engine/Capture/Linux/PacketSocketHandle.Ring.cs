@@ -17,6 +17,10 @@ public sealed unsafe partial class PacketSocketHandle
     byte** frames;      // V3: one entry per block; V2: one per frame (frames do not straddle blocks)
     int frameCount;
     uint frameLength;   // V3 block size or V2 frame size: the bound of a frame's mac + snaplen
+    int ringFrameSize;  // tp_frame_size, which libpcap reports as the buffer size
+
+    /// <summary>pcap_bufsize: libpcap reports the ring's frame size (a whole block's worth for TPACKET_V3).</summary>
+    public override int BufferSize => ring != null ? ringFrameSize : 0;
 
     /// <summary>Version, reserve, ring and map; returns 0, a warning, or an error code with the text set.</summary>
     int SetupRing()
@@ -101,6 +105,7 @@ public sealed unsafe partial class PacketSocketHandle
             return PcapError.Error;
         }
 
+        ringFrameSize = (int)req[2];
         ringLength = (nuint)req[0] * req[1];
         ring = (byte*)Libc.Mmap(null, ringLength, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
         if (ring == Libc.MapFailed)
