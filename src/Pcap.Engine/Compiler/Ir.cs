@@ -51,4 +51,10 @@ internal sealed class Block
     }
 
     public bool IsReturn => Op.Class(JumpCode) == Op.RET;
+
+    private static int s_serial;
+    private readonly int _serial = System.Threading.Interlocked.Increment(ref s_serial);
+
+    /// <summary>Blocks key many dictionaries and sets; a serial number hashes far cheaper than the object header.</summary>
+    public override int GetHashCode() => _serial;
 }

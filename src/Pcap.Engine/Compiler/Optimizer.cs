@@ -187,16 +187,22 @@ internal static class Optimizer
         return false;
     }
 
-    private readonly record struct Fact(string Key, int Jump, uint K, bool Taken);
+    /// <summary>An earlier test on every path here: the tested value (interned key), the test and its outcome.</summary>
+    private readonly record struct Fact(int Key, int Jump, uint K, bool Taken);
 
     /// <summary>Jump threading: an edge into a test already decided on that edge goes straight to the outcome.</summary>
     private static bool Thread(Block root, bool strong)
     {
         var order = TopoOrder(root);
-        var keys = new Dictionary<Block, string?>();
-        string? KeyOf(Block b)
+        var keys = new Dictionary<Block, int>();
+        var interned = new Dictionary<string, int>();
+        int KeyOf(Block b)
         {
-            if (!keys.TryGetValue(b, out var k)) keys[b] = k = PureTestKey(b);
+            if (keys.TryGetValue(b, out int k)) return k;
+            string? text = PureTestKey(b);
+            if (text == null) k = -1;
+            else if (!interned.TryGetValue(text, out k)) interned[text] = k = interned.Count;
+            keys[b] = k;
             return k;
         }
         var entry = new Dictionary<Block, List<Fact>?>();
@@ -206,11 +212,11 @@ internal static class Optimizer
         {
             var facts = entry.TryGetValue(b, out var f) && f != null ? f : [];
             if (b.IsReturn) continue;
-            string? key = KeyOf(b);
+            int key = KeyOf(b);
             foreach (bool branch in new[] { true, false })
             {
                 var edgeFacts = new List<Fact>(facts);
-                if (key != null) edgeFacts.Add(new Fact(key, b.JumpCode, b.K, branch));
+                if (key >= 0) edgeFacts.Add(new Fact(key, b.JumpCode, b.K, branch));
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
@@ -226,7 +232,11 @@ internal static class Optimizer
                 // Facts reaching a block: those true on every edge into it.
                 if (entry.TryGetValue(target, out var existing))
                 {
-                    if (existing != null) entry[target] = existing.FindAll(edgeFacts.Contains);
+                    if (existing != null && existing.Count > 0)
+                    {
+                        var set = new HashSet<Fact>(edgeFacts);
+                        entry[target] = existing.FindAll(set.Contains);
+                    }
                 }
                 else entry[target] = edgeFacts;
                 if (!IsConditional(b)) break;
@@ -240,9 +250,9 @@ internal static class Optimizer
     /// fold_edge knows (the same test, or a different "jeq" after a taken "jeq"); the strong form also
     /// evaluates any test against a value a taken "jeq" pinned.
     /// </summary>
-    private static bool? Decide(Block c, string? key, List<Fact> facts, bool strong)
+    private static bool? Decide(Block c, int key, List<Fact> facts, bool strong)
     {
-        if (key == null || facts.Count == 0) return null;
+        if (key < 0 || facts.Count == 0) return null;
         foreach (var f in facts)
         {
             if (f.Key != key) continue;

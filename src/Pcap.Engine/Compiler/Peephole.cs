@@ -216,9 +216,9 @@ internal static class Peephole
             b.K = jx;
             changed = true;
         }
-        // "sub #c; jeq #0" is "jeq #c".
+        // "sub #c; jeq #0" is "jeq #c", unless a later block reads what A holds (libpcap's "byte" primitive does).
         if (IsConditional(b) && (b.JumpCode & 0xf0) == Op.JEQ && Op.Src(b.JumpCode) == Op.K && b.K == 0 && output.Count > 0
-            && output[^1].Code == (Op.ALU | Op.SUB | Op.K))
+            && output[^1].Code == (Op.ALU | Op.SUB | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
         {
             b.K = output[^1].K;
             output.RemoveAt(output.Count - 1);
@@ -226,6 +226,12 @@ internal static class Peephole
         }
         if (changed) b.Stmts = output;
         return changed;
+    }
+
+    private static bool ReadsAOnEntry(Block b)
+    {
+        var (useA, _, defA, _) = Summary(b);
+        return useA || (!b.IsReturn && !IsConditional(b) && !defA);
     }
 
     /// <summary>Cells a block may read before writing them, given the cells live after it.</summary>
