@@ -10,7 +10,7 @@ namespace Pcap.Engine.Compiler;
 internal static class Optimizer
 {
     /// <summary>
-    /// Optimises the graph. <paramref name="rejectsAll"/> is decided after folding and threading alone,
+    /// Optimises the graph. <paramref name="rejectsAll"/> is decided after folding and threading (and libpcap's jset rule),
     /// which find what libpcap's optimiser finds; the statement-level passes after it only shrink code.
     /// </summary>
     public static Block Optimize(Block root, out bool rejectsAll)
@@ -20,8 +20,13 @@ internal static class Optimizer
         rejectsAll = RejectsAll(root);
         if (rejectsAll) return root;
         // (A program that rejects everything is still optimised on when the caller compiles it anyway.)
+        s_foldedAllOnesJset = false;
         Fixpoint(root, statements: true);
-        return Skip(root);
+        root = Skip(root);
+        // libpcap decides "rejects all" after its peephole pass, whose "jset #0xffffffff" rule (below) can
+        // make a program reject everything; the other statement passes only shrink code.
+        rejectsAll = s_foldedAllOnesJset && RejectsAll(root);
+        return root;
     }
 
     private static void Fixpoint(Block root, bool statements)
@@ -29,7 +34,7 @@ internal static class Optimizer
         for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
-            foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldSameTargets(b);
+            foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldJsetBounds(b) | FoldSameTargets(b);
             changed |= Thread(root, strong: statements);
             if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
@@ -59,6 +64,21 @@ internal static class Optimizer
     {
         Op.JEQ => a == k, Op.JGT => a > k, Op.JGE => a >= k, _ => (a & k) != 0,
     };
+
+    /// <summary>
+    /// libpcap 1.10.3's opt_peep: "jset #0" never jumps, and "jset #0xffffffff" is taken as always
+    /// jumping, which is wrong when A is 0. Kept, so that verdicts and "rejects all packets" are libpcap's.
+    /// </summary>
+    private static bool FoldJsetBounds(Block b)
+    {
+        if (b.JumpCode != (Op.JMP | Op.JSET | Op.K) || b.Jt == b.Jf) return false;
+        if (b.K == 0) b.Jt = b.Jf;
+        else if (b.K == 0xffffffff) { b.Jf = b.Jt; s_foldedAllOnesJset = true; }
+        else return false;
+        return true;
+    }
+
+    [System.ThreadStatic] private static bool s_foldedAllOnesJset;
 
     /// <summary>A conditional block whose A is a known constant at its jump becomes an unconditional one.</summary>
     private static bool FoldConstant(Block b)

@@ -224,6 +224,16 @@ internal static class Peephole
             output.RemoveAt(output.Count - 1);
             changed = true;
         }
+        // Likewise "and #k; jeq #0" is "jset #k" with the branches swapped (libpcap's opt_peep).
+        if (b.JumpCode == (Op.JMP | Op.JEQ | Op.K) && b.K == 0 && output.Count > 0
+            && output[^1].Code == (Op.ALU | Op.AND | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
+        {
+            b.JumpCode = Op.JMP | Op.JSET | Op.K;
+            b.K = output[^1].K;
+            (b.Jt, b.Jf) = (b.Jf, b.Jt);
+            output.RemoveAt(output.Count - 1);
+            changed = true;
+        }
         if (changed) b.Stmts = output;
         return changed;
     }
