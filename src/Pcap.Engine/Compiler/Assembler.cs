@@ -113,26 +113,12 @@ internal static class Assembler
         return root;
     }
 
-    /// <summary>Blocks in an order where every jump goes forward: depth-first from the root, children before parents reversed.</summary>
+    /// <summary>Blocks in an order where every jump goes forward, numbered in that order.</summary>
     private static List<Block> Layout(Block root)
     {
-        var post = new List<Block>();
-        var expanded = new HashSet<Block>();
-        var stack = new Stack<(Block, bool)>();
-        stack.Push((root, false));
-        while (stack.Count > 0)
-        {
-            var (b, done) = stack.Pop();
-            if (done) { post.Add(b); continue; }
-            if (!expanded.Add(b)) continue;
-            stack.Push((b, true));
-            if (b.IsReturn) continue;
-            foreach (var child in new[] { b.Jf, b.Jt })
-                if (child != null && !expanded.Contains(child)) stack.Push((child, false));
-        }
-        post.Reverse();
-        for (int i = 0; i < post.Count; i++) post[i].Id = i;
-        return post;
+        var order = Optimizer.TopoOrder(root);
+        for (int i = 0; i < order.Count; i++) order[i].Id = i;
+        return order;
     }
 
     private static void Emit(Block b, int[] start, int extra, List<Instruction> code)

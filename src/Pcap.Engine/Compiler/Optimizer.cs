@@ -283,7 +283,8 @@ internal static class Optimizer
         return null;
     }
 
-    private static List<Block> TopoOrder(Block root)
+    /// <summary>Blocks in an order where every jump goes forward: depth-first from the root, children before parents reversed.</summary>
+    internal static List<Block> TopoOrder(Block root)
     {
         var post = new List<Block>();
         var expanded = new HashSet<Block>();
