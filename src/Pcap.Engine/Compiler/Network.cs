@@ -606,16 +606,7 @@ internal sealed partial class CodeGenerator
         var tmp = Cmp(OffRel.LinkPl, 9, Op.B, proto);
         var b0 = IpFrag();
         And(tmp, b0);
-        Block b1;
-        Block Atom(uint off) => range ? RangeAtom(OffRel.TranIpv4, off, port, port2) : Cmp(OffRel.TranIpv4, off, Op.H, port);
-        switch (dir)
-        {
-            case Q.Src: b1 = Atom(0); break;
-            case Q.Dst: b1 = Atom(2); break;
-            case Q.And: { var t = Atom(0); b1 = Atom(2); And(t, b1); break; }
-            case Q.Default: case Q.Or: { var t = Atom(0); b1 = Atom(2); Or(t, b1); break; }
-            default: throw new PcapException(DirError(dir, range ? "port ranges" : "ports"));
-        }
+        var b1 = PortDirection(OffRel.TranIpv4, dir, range, port, port2);
         And(b0, b1);
         return b1;
     }
@@ -623,18 +614,23 @@ internal sealed partial class CodeGenerator
     private Block PortOp6(uint port, uint proto, int dir, bool range, uint port2)
     {
         var b0 = Cmp(OffRel.LinkPl, 6, Op.B, proto);
-        Block b1;
-        Block Atom(uint off) => range ? RangeAtom(OffRel.TranIpv6, off, port, port2) : Cmp(OffRel.TranIpv6, off, Op.H, port);
-        switch (dir)
-        {
-            case Q.Src: b1 = Atom(0); break;
-            case Q.Dst: b1 = Atom(2); break;
-            case Q.And: { var t = Atom(0); b1 = Atom(2); And(t, b1); break; }
-            case Q.Default: case Q.Or: { var t = Atom(0); b1 = Atom(2); Or(t, b1); break; }
-            default: throw new PcapException(DirError(dir, range ? "port ranges" : "ports"));
-        }
+        var b1 = PortDirection(OffRel.TranIpv6, dir, range, port, port2);
         And(b0, b1);
         return b1;
+    }
+
+    /// <summary>The source/destination part of gen_portop and gen_portop6: ports (or port ranges) at the transport header.</summary>
+    private Block PortDirection(OffRel tran, int dir, bool range, uint port, uint port2)
+    {
+        Block Atom(uint off) => range ? RangeAtom(tran, off, port, port2) : Cmp(tran, off, Op.H, port);
+        switch (dir)
+        {
+            case Q.Src: return Atom(0);
+            case Q.Dst: return Atom(2);
+            case Q.And: { var t = Atom(0); var b1 = Atom(2); And(t, b1); return b1; }
+            case Q.Default: case Q.Or: { var t = Atom(0); var b1 = Atom(2); Or(t, b1); return b1; }
+            default: throw new PcapException(DirError(dir, range ? "port ranges" : "ports"));
+        }
     }
 
     private Block RangeAtom(OffRel rel, uint off, uint v1, uint v2)
