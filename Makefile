@@ -36,6 +36,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib
 	install -m 644 build/lib/libpcap.so.1 $(DESTDIR)$(PREFIX)/lib/libpcap.so.1
 	ln -sf libpcap.so.1 $(DESTDIR)$(PREFIX)/lib/libpcap.so.0.8
+	ln -sf libpcap.so.1 $(DESTDIR)$(PREFIX)/lib/libpcap.so
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 native-build/pcap-run.sh $(DESTDIR)$(PREFIX)/bin/pcap-run
 
