@@ -80,8 +80,10 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
             case Tok.Num: return !IsArithOp(KindAt(i + 1));
             case Tok.Bang: return IsIdStart(i + 1);
             case Tok.LParen:
+                // "( ... ) +" is arithmetic only if arithmetic can start inside; "(1.2.3.4) +" is an id
+                // whose code bison generates before it finds the '+'.
                 int close = MatchingParen(i);
-                if (close > 0 && IsArithOp(KindAt(close + 1))) return false;
+                if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(i + 1)) return false;
                 return KindAt(i + 1) switch
                 {
                     Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid => true,
