@@ -142,11 +142,7 @@ internal sealed partial class CodeGenerator
             case EtherTypeAtalk: case EtherTypeAarp:
                 b0 = CmpGt(OffRel.LinkType, 0, Op.H, EtherMtu);
                 Not(b0);
-                b1 = proto == EtherTypeAtalk ? Snap(0x080007, EtherTypeAtalk) : Snap(0, EtherTypeAarp);
-                And(b0, b1);
-                b0 = Cmp(OffRel.LinkType, 0, Op.H, proto);
-                Or(b0, b1);
-                return b1;
+                return AppleTalk(b0, proto);
             default:
                 if (proto <= EtherMtu)
                 {
@@ -158,6 +154,16 @@ internal sealed partial class CodeGenerator
                 }
                 return Cmp(OffRel.LinkType, 0, Op.H, proto);
         }
+    }
+
+    /// <summary>AppleTalk or AARP: in SNAP after the frame's 802.2 test, or as the Ethernet type itself.</summary>
+    private Block AppleTalk(Block isLlc, uint proto)
+    {
+        var b1 = proto == EtherTypeAtalk ? Snap(0x080007, EtherTypeAtalk) : Snap(0, EtherTypeAarp);
+        And(isLlc, b1);
+        var b0 = Cmp(OffRel.LinkType, 0, Op.H, proto);
+        Or(b0, b1);
+        return b1;
     }
 
     private const uint SllP8022 = 4, SllP8023 = 1;
@@ -184,12 +190,7 @@ internal sealed partial class CodeGenerator
                 Or(b0, b1);
                 return b1;
             case EtherTypeAtalk: case EtherTypeAarp:
-                b0 = Cmp(OffRel.LinkType, 0, Op.H, SllP8022);
-                b1 = proto == EtherTypeAtalk ? Snap(0x080007, EtherTypeAtalk) : Snap(0, EtherTypeAarp);
-                And(b0, b1);
-                b0 = Cmp(OffRel.LinkType, 0, Op.H, proto);
-                Or(b0, b1);
-                return b1;
+                return AppleTalk(Cmp(OffRel.LinkType, 0, Op.H, SllP8022), proto);
             default:
                 if (proto <= EtherMtu)
                 {
