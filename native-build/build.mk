@@ -37,3 +37,10 @@ build/bin/pcap-run: native-build/pcap-run.sh
 	@mkdir -p build/bin
 	cp $< $@
 	chmod +x $@
+
+# The shim as a shared object for the xunit tests: there the engine runs on the JIT and finds the
+# shim's functions under the name "pcapshim" (libpcapshim.so beside the test assembly).
+compat-tests-build: build/test/libpcapshim.so
+build/test/libpcapshim.so: $(SHIM_SRC) $(SHIM_HDR)
+	@mkdir -p build/test
+	$(CC) -O2 -shared -fPIC -Wall -Wextra -Werror -o $@ $(SHIM_SRC) -Inative-build/shim

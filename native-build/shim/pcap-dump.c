@@ -2,11 +2,16 @@
  * The per-dumper entry points. A pcap_dumper_t * is the stdio FILE * the savefile is written to
  * (as in libpcap), so these only touch that FILE *: pcap_dump runs once per packet, and
  * pcap_dump_flush is called from signal handlers (tcpdump's SIGUSR2).
- * The opens, which write the file header, are in C# (src/Pcap.Native/Abi/pcap_dump_open.cs).
+ * The opens, which write the file header, are in C# (src/Pcap.Native/Abi/pcap_dump_open.cs);
+ * pcap_dump_close also frees the buffer an open gave the stream (savefile-buffer.c).
  */
+#define _GNU_SOURCE /* fwrite_unlocked */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <pcap/pcap.h>
+#include "savefile-buffer.h"
 
 /* A record header as stored in a pcap savefile: 32-bit seconds and (micro/nano)seconds. */
 struct savefile_record_header {
@@ -16,6 +21,12 @@ struct savefile_record_header {
 	uint32_t len;
 };
 
+/*
+ * One record into the stream. libpcap makes two fwrite calls (four lock operations here, where the
+ * .NET runtime's threads make glibc lock every stream); this takes the stream's lock once and,
+ * when the record fits in the buffer, copies it there directly, as glibc's putc_unlocked does.
+ * Line-buffered and unbuffered streams keep no room (write_ptr == write_end) and go to fwrite.
+ */
 void pcap_dump(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 {
 	FILE *f = (FILE *)user;
@@ -26,9 +37,17 @@ void pcap_dump(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 	rec.ts_frac = (int32_t)h->ts.tv_usec;
 	rec.caplen = h->caplen;
 	rec.len = h->len;
-	/* libpcap ignores write errors here; they surface in pcap_dump_flush and ferror(). */
-	(void)fwrite(&rec, sizeof rec, 1, f);
-	(void)fwrite(sp, h->caplen, 1, f);
+	flockfile(f);
+	if (f->_IO_write_ptr != NULL && (size_t)(f->_IO_write_end - f->_IO_write_ptr) >= sizeof rec + h->caplen) {
+		memcpy(f->_IO_write_ptr, &rec, sizeof rec);
+		memcpy(f->_IO_write_ptr + sizeof rec, sp, h->caplen);
+		f->_IO_write_ptr += sizeof rec + h->caplen;
+	} else {
+		/* libpcap ignores write errors here; they surface in pcap_dump_flush and ferror(). */
+		(void)fwrite_unlocked(&rec, sizeof rec, 1, f);
+		(void)fwrite_unlocked(sp, h->caplen, 1, f);
+	}
+	funlockfile(f);
 }
 
 int pcap_dump_flush(pcap_dumper_t *p)
@@ -53,6 +72,9 @@ int64_t pcap_dump_ftell64(pcap_dumper_t *p)
 
 void pcap_dump_close(pcap_dumper_t *p)
 {
+	void *buffer = pcap_shim_savefile_buffer_take((FILE *)p);
+
 	/* libpcap does not report fclose's result either. */
 	(void)fclose((FILE *)p);
+	free(buffer);
 }

@@ -71,7 +71,7 @@ public unsafe partial class DumperTests : IDisposable
             fixed (byte* n = name)
             {
                 IntPtr stream = append ? Dumper.OpenAppend(handle, n) : Dumper.Open(handle, n);
-                Stdio.Fclose(stream);
+                Shim.DumpClose(stream);
             }
             ours = Convert.ToHexString(File.ReadAllBytes(ourPath));
         }

@@ -20,7 +20,7 @@ public unsafe class LiveCaptureTests
         Assert.Equal(32, Tpacket.V2HeaderLength);
         Assert.Equal((0, 4, 8, 12, 16, 20, 24, 26),
             (Tpacket.V2Status, Tpacket.V2Len, Tpacket.V2Snaplen, Tpacket.V2Mac, Tpacket.V2Sec, Tpacket.V2Nsec, Tpacket.V2VlanTci, Tpacket.V2VlanTpid));
-        Assert.Equal((8, 12, 16), (Tpacket.BlockStatus, Tpacket.BlockNumPackets, Tpacket.BlockOffsetToFirst));
+        Assert.Equal((8, 12, 16, 20), (Tpacket.BlockStatus, Tpacket.BlockNumPackets, Tpacket.BlockOffsetToFirst, Tpacket.BlockLength));
         Assert.Equal((20, 2, 4, 8, 10, 11, 12),
             (Tpacket.SockaddrLlLength, Tpacket.SllProtocol, Tpacket.SllIfindex, Tpacket.SllHatype, Tpacket.SllPkttype, Tpacket.SllHalen, Tpacket.SllAddr));
         Assert.Equal((1u, 0x10u, 0x40u), (Tpacket.StatusUser, Tpacket.StatusVlanValid, Tpacket.StatusVlanTpidValid));

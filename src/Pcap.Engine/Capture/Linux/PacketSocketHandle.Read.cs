@@ -16,6 +16,11 @@ public sealed unsafe partial class PacketSocketHandle
     int offset;           // current block (V3) or frame (V2)
     byte* currentPacket;  // V3: next packet in the current block, null between blocks
     int packetsLeft;
+    // V3: the kernel filled the block on another CPU, so each packet header is a cache miss; the
+    // walk asks for the lines a few packets ahead so the misses overlap (prefetched up to here).
+    byte* prefetched;
+    byte* blockEnd;
+    const int PrefetchDistance = 2048;
     // The block (V3) or frame (V2) the last delivered packet came from goes back to the kernel at the
     // next read, not at once: pcap_next_ex's pointer stays valid until then without a copy.
     uint* pendingStatus;
@@ -78,54 +83,71 @@ public sealed unsafe partial class PacketSocketHandle
         return tpVersion == Tpacket.V3 ? ReadV3(maxPackets, sink) : ReadV2(maxPackets, sink);
     }
 
-    // A batch: the packets of a block prepared in place, handed to the C handler in one call.
+    // A batch: packets of a block prepared in place, handed to the C handler in one call. Batches
+    // are small enough that their headers and packets are still in the first-level cache when the
+    // handler reads them, large enough that the transition out of managed code is paid rarely.
+    const int BatchSize = 64;
     PacketHeader* batchHeaders;
     byte** batchData;
-    int batchCapacity;
     int leftoverStart, leftoverCount; // prepared packets a pcap_breakloop kept from the handler
 
     /// <summary>
-    /// Prepares up to <paramref name="count"/> packets of the current block and gives them to the
-    /// handler through the C shim. Returns how many it delivered, or -1. Packets a pcap_breakloop
-    /// held back stay prepared in the ring (their block is not released) for the next read.
+    /// Prepares up to <paramref name="count"/> packets of the current block, a batch at a time, and
+    /// gives them to the handler through the C shim. Returns how many it delivered, or -1. Packets a
+    /// pcap_breakloop held back stay prepared in the ring (their block is not released) for the next read.
     /// </summary>
     int DeliverBatch(ICallbackSink sink, int count)
     {
-        if (count > batchCapacity)
+        if (batchHeaders == null)
         {
-            NativeMemory.Free(batchHeaders);
-            NativeMemory.Free(batchData);
-            batchCapacity = System.Math.Max(count, 1024);
-            batchHeaders = (PacketHeader*)NativeMemory.Alloc((nuint)batchCapacity, (nuint)sizeof(PacketHeader));
-            batchData = (byte**)NativeMemory.Alloc((nuint)batchCapacity, (nuint)sizeof(byte*));
+            batchHeaders = (PacketHeader*)NativeMemory.Alloc(BatchSize, (nuint)sizeof(PacketHeader));
+            batchData = (byte**)NativeMemory.Alloc(BatchSize, (nuint)sizeof(byte*));
         }
-        int n = 0;
-        while (count-- > 0)
+        // The walk keeps its cursor in locals (the fields are written back once a batch) and asks
+        // for the lines ahead of it: the kernel wrote them on another CPU.
+        bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported;
+        byte* h = currentPacket;
+        byte* ahead = prefetched;
+        byte* end = blockEnd;
+        int total = 0;
+        while (count > 0)
         {
-            byte* h = currentPacket;
-            uint status = *(uint*)(h + Tpacket.V3Status);
-            ushort tci = (ushort)*(uint*)(h + Tpacket.V3VlanTci);
-            int r = Prepare(h, *(uint*)(h + Tpacket.V3Len), *(ushort*)(h + Tpacket.V3Mac),
-                *(uint*)(h + Tpacket.V3Snaplen), *(uint*)(h + Tpacket.V3Sec), *(uint*)(h + Tpacket.V3Nsec),
-                (status & Tpacket.StatusVlanValid) != 0 || tci != 0, tci,
-                (status & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V3VlanTpid) : (ushort)0x8100,
-                batchHeaders + n, out batchData[n]);
-            if (r < 0)
+            int n = 0, r = 0, walked = 0, size = count < BatchSize ? count : BatchSize;
+            for (; walked < size; walked++)
             {
-                currentPacket = null;
-                return r;
+                if (prefetch)
+                {
+                    byte* until = h + PrefetchDistance < end ? h + PrefetchDistance : end;
+                    for (; ahead < until; ahead += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead);
+                }
+                uint status = *(uint*)(h + Tpacket.V3Status);
+                ushort tci = (ushort)*(uint*)(h + Tpacket.V3VlanTci);
+                r = Prepare(h, *(uint*)(h + Tpacket.V3Len), *(ushort*)(h + Tpacket.V3Mac),
+                    *(uint*)(h + Tpacket.V3Snaplen), *(uint*)(h + Tpacket.V3Sec), *(uint*)(h + Tpacket.V3Nsec),
+                    (status & Tpacket.StatusVlanValid) != 0 || tci != 0, tci,
+                    (status & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V3VlanTpid) : (ushort)0x8100,
+                    batchHeaders + n, out batchData[n]);
+                if (r < 0) break;
+                n += r;
+                h += *(uint*)(h + Tpacket.V3NextOffset);
             }
-            n += r;
-            currentPacket += *(uint*)(h + Tpacket.V3NextOffset);
-            packetsLeft--;
+            count -= walked;
+            prefetched = ahead;
+            packetsLeft -= walked;
+            currentPacket = r < 0 ? null : h;
+            int delivered = n == 0 ? 0 : Shim.Deliver(sink.Callback, sink.User, batchHeaders, batchData, n, Block);
+            total += delivered;
+            // A corrupted frame ends the read after the packets before it were handed over, as in libpcap.
+            if (r < 0) return r;
+            if (delivered < n)
+            {
+                leftoverStart = delivered;
+                leftoverCount = n;
+                break;
+            }
+            if (Block->BreakLoop != 0) break;
         }
-        int delivered = n == 0 ? 0 : Shim.Deliver(sink.Callback, sink.User, batchHeaders, batchData, n, Block);
-        if (delivered < n)
-        {
-            leftoverStart = delivered;
-            leftoverCount = n;
-        }
-        return delivered;
+        return total;
     }
 
     /// <summary>The packets a pcap_breakloop held back, before anything new is read.</summary>
@@ -172,6 +194,8 @@ public sealed unsafe partial class PacketSocketHandle
                     if (!Owned(StatusOf(offset))) break;
                     currentPacket = block + *(uint*)(block + Tpacket.BlockOffsetToFirst);
                     packetsLeft = (int)*(uint*)(block + Tpacket.BlockNumPackets);
+                    prefetched = (byte*)((nuint)currentPacket & ~(nuint)63);
+                    blockEnd = block + *(uint*)(block + Tpacket.BlockLength);
                 }
                 int toRead = packetsLeft < maxPackets - delivered ? packetsLeft : maxPackets - delivered;
                 if (sink is ICallbackSink callback)
@@ -343,15 +367,12 @@ public sealed unsafe partial class PacketSocketHandle
     /// libpcap's pcap_handle_packet_mmap up to the callback: cooked header, filter, direction, header,
     /// VLAN tag, snap length. 1 with <paramref name="header"/> and <paramref name="data"/> set, 0 dropped, -1 error.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     int Prepare(byte* frame, uint length, uint mac, uint snaplen, uint sec, uint nsec,
         bool vlanValid, ushort tci, ushort tpid, PacketHeader* header, out byte* data)
     {
         data = null;
-        if (mac + snaplen > frameLength)
-        {
-            Error = $"corrupted frame on kernel ring mac offset {mac} + caplen {snaplen} > frame len {frameLength}";
-            return PcapError.Error;
-        }
+        if (mac + snaplen > frameLength) return CorruptedFrame(mac, snaplen);
         byte* bp = frame + mac;
         byte* sll = frame + Tpacket.Align(tpHeaderLength);
         uint filterLength = snaplen;
@@ -360,11 +381,7 @@ public sealed unsafe partial class PacketSocketHandle
         {
             headerLength = LinkType == DltLinuxSll2 ? (uint)Tpacket.Sll2HeaderLength : Tpacket.SllHeaderLength;
             bp -= headerLength;
-            if (bp < sll + Tpacket.SockaddrLlLength)
-            {
-                Error = "cooked-mode frame doesn't have room for sll header";
-                return PcapError.Error;
-            }
+            if (bp < sll + Tpacket.SockaddrLlLength) return NoRoomForCookedHeader();
             BuildCookedHeader(bp, sll);
             filterLength += headerLength;
         }
@@ -404,6 +421,21 @@ public sealed unsafe partial class PacketSocketHandle
         if (header->CapLen > (uint)Snapshot) header->CapLen = (uint)Snapshot;
         data = bp;
         return 1;
+    }
+
+    // The error texts are built out of line, so the per-packet path stays small enough to inline.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    int CorruptedFrame(uint mac, uint snaplen)
+    {
+        Error = $"corrupted frame on kernel ring mac offset {mac} + caplen {snaplen} > frame len {frameLength}";
+        return PcapError.Error;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    int NoRoomForCookedHeader()
+    {
+        Error = "cooked-mode frame doesn't have room for sll header";
+        return PcapError.Error;
     }
 
     /// <summary>DLT_LINUX_SLL or DLT_LINUX_SLL2 from the kernel's sockaddr_ll, in the ring's headroom.</summary>

@@ -8,8 +8,6 @@ namespace Pcap.Engine.Capture.Linux;
 /// <summary>The memory-mapped ring: libpcap's prepare_tpacket_socket, create_ring and destroy_ring.</summary>
 public sealed unsafe partial class PacketSocketHandle
 {
-    const int DefaultBufferSize = 2 * 1024 * 1024;
-
     int tpVersion;
     int tpHeaderLength;
     byte* ring;
@@ -44,7 +42,6 @@ public sealed unsafe partial class PacketSocketHandle
             return PcapError.Error;
         }
 
-        int bufferSize = BufferSizeOption > 0 ? BufferSizeOption : DefaultBufferSize;
         uint frameSize;
         if (tpVersion == Tpacket.V3)
         {
@@ -71,9 +68,7 @@ public sealed unsafe partial class PacketSocketHandle
             int macOffset = netOffset - macLength;
             frameSize = (uint)Tpacket.Align(macOffset + (int)wanted);
         }
-        uint frameNr = (uint)((bufferSize + frameSize - 1) / frameSize);
-        uint blockSize = (uint)Environment.SystemPageSize;
-        while (blockSize < frameSize) blockSize <<= 1;
+        var (blockSize, frameNr) = RingGeometry.Of(tpVersion, frameSize, BufferSizeOption, Environment.SystemPageSize);
         uint framesPerBlock = blockSize / frameSize;
 
         int tstamp = SetupTimestamping();
@@ -197,6 +192,6 @@ public sealed unsafe partial class PacketSocketHandle
         NativeMemory.Free(batchData);
         batchHeaders = null;
         batchData = null;
-        batchCapacity = leftoverStart = leftoverCount = 0;
+        leftoverStart = leftoverCount = 0;
     }
 }

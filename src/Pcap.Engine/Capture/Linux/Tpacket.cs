@@ -13,7 +13,7 @@ static class Tpacket
     public const uint StatusKernel = 0, StatusUser = 1, StatusVlanValid = 0x10, StatusVlanTpidValid = 0x40;
 
     // struct tpacket_block_desc: version, offset_to_priv, then tpacket_hdr_v1.
-    public const int BlockStatus = 8, BlockNumPackets = 12, BlockOffsetToFirst = 16;
+    public const int BlockStatus = 8, BlockNumPackets = 12, BlockOffsetToFirst = 16, BlockLength = 20;
 
     // struct tpacket3_hdr (48 bytes).
     public const int V3HeaderLength = 48;

@@ -31,6 +31,7 @@ public static unsafe class Dumper
         IntPtr stream = Stdio.Fopen(path, WriteMode);
         if (stream == IntPtr.Zero)
             throw Errno(name);
+        Shim.SavefileBuffer(stream);
         return Start(handle, linkType, stream, name);
     }
 
@@ -62,6 +63,7 @@ public static unsafe class Dumper
         IntPtr stream = Stdio.Fopen(path, AppendMode);
         if (stream == IntPtr.Zero)
             throw Errno(name);
+        Shim.SavefileBuffer(stream);
         try
         {
             if (Stdio.Fseek(stream, 0, Stdio.SeekSet) == -1)
@@ -85,7 +87,7 @@ public static unsafe class Dumper
         }
         catch
         {
-            Stdio.Fclose(stream);
+            Shim.DumpClose(stream);
             throw;
         }
     }
@@ -123,7 +125,7 @@ public static unsafe class Dumper
             return stream;
         var error = Errno($"Can't write to {name}");
         if (stream != Stdio.Stdout)
-            Stdio.Fclose(stream);
+            Shim.DumpClose(stream);
         throw error;
     }
 
