@@ -123,6 +123,11 @@ int main(int argc, char **argv)
 	show("sendpacket(0)", pcap_sendpacket(p, frame, 0), p);
 	errno = EINVAL;
 	show("sendpacket(-1)", pcap_sendpacket(p, frame, -1), p);
+	/* Larger than the device's MTU: the kernel refuses it, and the text is send's. */
+	static u_char jumbo[9000];
+	memcpy(jumbo, frame, sizeof frame);
+	show("inject(9000)", pcap_inject(p, jumbo, sizeof jumbo), p);
+	show("sendpacket(9000)", pcap_sendpacket(p, jumbo, sizeof jumbo), p);
 	pcap_close(p);
 
 	/* The "any" device: promisc warning, cooked link types, no sending. */

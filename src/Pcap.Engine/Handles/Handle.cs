@@ -21,6 +21,7 @@ public abstract unsafe partial class Handle : IDisposable
         Block->Magic = HandleBlock.MagicValue;
         Block->WakeFd = -1;
         Block->StatsFd = -1;
+        Block->InjectFd = -1;
         self = GCHandle.Alloc(this);
         Block->Engine = (long)GCHandle.ToIntPtr(self);
     }

@@ -10,7 +10,7 @@ namespace Pcap.Engine.Handles;
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public unsafe struct HandleBlock
 {
-    public const int Size = 360;
+    public const int Size = 368;
     public const uint MagicValue = 0x50434150;
     public const int ErrbufSize = 256;
 
@@ -27,6 +27,8 @@ public unsafe struct HandleBlock
     [FieldOffset(56)] public fixed byte IfName[32];
     [FieldOffset(88)] public long Engine;
     [FieldOffset(96)] public fixed byte Errbuf[ErrbufSize + 8];
+    /// <summary>A descriptor pcap_inject sends on with a plain send() in C, or -1: the engine injects.</summary>
+    [FieldOffset(360)] public int InjectFd;
 
     /// <summary>Writes libpcap-style error text (truncated to PCAP_ERRBUF_SIZE - 1 bytes, NUL-terminated).</summary>
     public static void WriteText(byte* dest, int capacity, string text)

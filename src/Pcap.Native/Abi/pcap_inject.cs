@@ -6,10 +6,13 @@ using Pcap.Engine.Interop;
 
 namespace Pcap.Native.Abi;
 
-/// <summary>pcap_inject(3PCAP) and pcap_sendpacket.</summary>
+/// <summary>
+/// pcap_inject(3PCAP) and pcap_sendpacket where C does not send the frame itself
+/// (native-build/shim/pcap-inject.c calls these, which stay local to the library).
+/// </summary>
 static unsafe class Inject
 {
-    [UnmanagedCallersOnly(EntryPoint = "pcap_inject")]
+    [UnmanagedCallersOnly(EntryPoint = "pcap_engine_inject")]
     public static int PcapInject(IntPtr p, byte* buffer, nuint size)
     {
         int errno = Errno.Current; // libpcap formats its size errors with whatever errno holds
@@ -31,7 +34,7 @@ static unsafe class Inject
         catch (Exception e) { return Boundary.Fail(p, e); }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "pcap_sendpacket")]
+    [UnmanagedCallersOnly(EntryPoint = "pcap_engine_sendpacket")]
     public static int PcapSendpacket(IntPtr p, byte* buffer, int size)
     {
         int errno = Errno.Current;

@@ -114,6 +114,7 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
 
         SetPollTimeout();
         Block->StatsFd = fd;
+        if (ifindex != -1 && !cooked) Block->InjectFd = fd;
         Block->Promisc = promisc ? 1 : 0;
         if (promisc) WriteInterfaceName();
         Block->StatsSource = StatsSource.PacketSocket;
@@ -323,25 +324,14 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         return 0;
     }
 
+    /// <summary>
+    /// Only the refusals come here: on a device with a link-layer header, pcap_inject sends each frame
+    /// itself, in C, on <see cref="HandleBlock.InjectFd"/> (native-build/shim/pcap-inject.c).
+    /// </summary>
     public override int Inject(byte* frame, int length)
     {
-        if (ifindex == -1)
-        {
-            Error = "Sending packets isn't supported on the \"any\" device";
-            return PcapError.Error;
-        }
-        if (cooked)
-        {
-            Error = "Sending packets isn't supported in cooked mode";
-            return PcapError.Error;
-        }
-        nint sent = Libc.Send(fd, frame, (nuint)length, 0);
-        if (sent < 0)
-        {
-            Error = Libc.ErrnoMessage("send", Marshal.GetLastPInvokeError());
-            return PcapError.Error;
-        }
-        return (int)sent;
+        Error = ifindex == -1 ? "Sending packets isn't supported on the \"any\" device" : "Sending packets isn't supported in cooked mode";
+        return PcapError.Error;
     }
 
     public override int SetNonblock(bool nonblock)
@@ -374,6 +364,7 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         if (fd >= 0) Libc.Close(fd);
         fd = -1;
         Block->StatsFd = -1;
+        Block->InjectFd = -1;
         if (Block->WakeFd >= 0) Libc.Close(Block->WakeFd);
         Block->WakeFd = -1;
         if (Block->StatsSource == StatsSource.PacketSocket) Block->StatsSource = StatsSource.NotActivated;
