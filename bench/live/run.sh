@@ -2,7 +2,9 @@
 # Live capture and injection, ours against the system libpcap in the same run (bench/run.sh runs
 # this). A sender at full rate (sendmmsg, 64-byte frames) on a veth pair in namespaces of our own,
 # tcpdump -w /dev/null capturing on the other end on each library in turn: the capturing process's
-# CPU time per packet (from /proc/PID/task/*/schedstat) and its drops. Then pcap_inject frames/s.
+# CPU time per packet (from /proc/PID/task/*/schedstat), split into user and system time, and its
+# drops. Then the same with the reader stopped for a moment (drops), a counting pcap_loop (the
+# library alone), and pcap_inject frames/s. LIVE_BENCH_ROUNDS rounds of each (3), then the mean.
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
 [ "$(id -u)" = 0 ] || { echo "live bench: needs root for network namespaces; skipped"; exit 0; }
@@ -13,49 +15,81 @@ trap 'exit 1' INT TERM
 netns_up || { echo "live bench: cannot create network namespaces; skipped"; exit 0; }
 FRAMES=${LIVE_BENCH_FRAMES:-3000000}
 INJECT=${LIVE_BENCH_INJECT:-1000000}
+ROUNDS=${LIVE_BENCH_ROUNDS:-3}
+STALL=${LIVE_BENCH_STALL:-0.2} # seconds the reader is stopped in the drop test
 
 # CPU time of every thread of a process, in ns (schedstat is exact where /proc/PID/stat counts ticks).
 cpu_ns() { cat /proc/$1/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d\n", s}'; }
+# User and system time of a process, in clock ticks (for the split only).
+ticks() { awk '{print $14, $15}' /proc/$1/stat; }
 
-# capture LIB: prints "cpu_ns_per_packet captured dropped sender_rate".
+# capture LIB [STALL]: prints "cpu_ns_per_packet captured dropped sender_rate user_share".
+# With STALL the reader is stopped (SIGSTOP) for that long once the sender has started.
 capture() {
 	if [ "$1" = ours ]; then run="$root/build/bin/pcap-run"; else run=""; fi
+	stall=${2:-}
+	: >"$tmp/err"
 	bg_cap $run tcpdump -i pcl0 -w /dev/null >/dev/null 2>"$tmp/err" &
 	pid=$!
 	i=0
 	until grep -q "listening on" "$tmp/err"; do i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done
 	t0=$(cpu_ns $pid)
+	set -- $(ticks $pid)
+	u0=$1 s0=$2
+	stopper=
+	if [ -n "$stall" ]; then
+		(sleep 0.5; kill -STOP $pid; sleep "$STALL"; kill -CONT $pid) &
+		stopper=$!
+	fi
 	rate=$(in_peer "$root/build/test/live-sender" pcl1 "$FRAMES" 64 64 | awk '{print $(NF-1)}')
+	[ -n "$stopper" ] && wait $stopper
 	sleep 1.5 # the block timeout hands over the last block
 	t1=$(cpu_ns $pid)
+	set -- $(ticks $pid)
+	u1=$1 s1=$2
 	kill -INT $pid
 	wait $pid
 	captured=$(awk '/packets captured/ {print $1}' "$tmp/err")
 	dropped=$(awk '/dropped by kernel/ {print $1}' "$tmp/err")
-	awk -v t="$((t1 - t0))" -v c="$captured" -v d="$dropped" -v r="$rate" \
-		'BEGIN { printf "%.1f %d %d %d\n", (c > 0 ? t / c : 0), c, d, r }'
+	awk -v t="$((t1 - t0))" -v c="$captured" -v d="$dropped" -v r="$rate" -v u="$((u1 - u0))" -v s="$((s1 - s0))" \
+		'BEGIN { printf "%.1f %d %d %d %.2f\n", (c > 0 ? t / c : 0), c, d, r, (u + s > 0 ? u / (u + s) : 0) }'
 }
 
 echo "live capture: $FRAMES frames of 64 bytes at full rate, tcpdump -w /dev/null on each library in turn"
-for round in 1 2; do
-	sys=$(capture sys)
-	ours=$(capture ours)
-	set -- $sys
-	s_cpu=$1 s_cap=$2 s_drop=$3 s_rate=$4
-	set -- $ours
-	o_cpu=$1 o_cap=$2 o_drop=$3 o_rate=$4
-	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v sr="$s_rate" -v or="$o_rate" -v r="$round" 'BEGIN {
+sum=0
+for round in $(seq "$ROUNDS"); do
+	set -- $(capture sys)
+	s_cpu=$1 s_cap=$2 s_drop=$3 s_rate=$4 s_user=$5
+	set -- $(capture ours)
+	o_cpu=$1 o_cap=$2 o_drop=$3 o_rate=$4 o_user=$5
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v sr="$s_rate" -v or="$o_rate" \
+		-v su="$s_user" -v ou="$o_user" -v r="$round" 'BEGIN {
 		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
+		printf "           user/system     libpcap %4.1f/%4.1f ns  ours %4.1f/%4.1f ns\n", sc * su, sc * (1 - su), oc * ou, oc * (1 - ou)
 		printf "           captured        libpcap %8d    ours %8d\n", scap, ocap
 		printf "           dropped         libpcap %8d    ours %8d\n", sd, od
 		printf "           sender rate     libpcap run %d/s  ours run %d/s\n", sr, or
 	}'
+	echo "$s_cpu $o_cpu" >>"$tmp/capture.ratios"
+done
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/capture.ratios"
+
+# A reader that falls behind: tcpdump stopped for STALL seconds while the sender runs. What the ring
+# holds meanwhile is kept; the rest is dropped by the kernel.
+echo "the same with tcpdump stopped for $STALL s during the burst (drops by the kernel)"
+for round in $(seq "$ROUNDS"); do
+	set -- $(capture sys stall)
+	s_cap=$2 s_drop=$3
+	set -- $(capture ours stall)
+	o_cap=$2 o_drop=$3
+	printf "  round %d: dropped  libpcap %8d of %d    ours %8d of %d\n" "$round" "$s_drop" "$((s_cap + s_drop))" "$o_drop" "$((o_cap + o_drop))"
 done
 
 # The library alone: pcap_loop with a callback that only counts (getrusage CPU per packet).
 echo "pcap_loop with a counting callback: $FRAMES frames of 64 bytes at full rate"
 loop() {
 	if [ "$1" = ours ]; then run="$root/build/bin/pcap-run"; else run=""; fi
+	: >"$tmp/loop.err"
 	bg_cap $run "$root/build/bench/live-loop-cpu" pcl0 >"$tmp/loop.out" 2>"$tmp/loop.err" &
 	pid=$!
 	i=0
@@ -66,7 +100,7 @@ loop() {
 	wait $pid
 	cat "$tmp/loop.out"
 }
-for round in 1 2; do
+for round in $(seq "$ROUNDS"); do
 	set -- $(loop sys)
 	s_cpu=$1 s_cap=$2 s_drop=$3
 	set -- $(loop ours)
@@ -75,9 +109,15 @@ for round in 1 2; do
 		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
 		printf "           delivered       libpcap %8d    ours %8d;  dropped libpcap %d  ours %d\n", scap, ocap, sd, od
 	}'
+	echo "$s_cpu $o_cpu" >>"$tmp/loop.ratios"
 done
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/loop.ratios"
 
 echo "pcap_inject: $INJECT frames of 64 bytes"
-s=$(in_cap "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
-o=$(in_cap "$root/build/bin/pcap-run" "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
-awk -v s="$s" -v o="$o" 'BEGIN { printf "  libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s, o, (s > 0 ? o / s : 0) }'
+for round in $(seq "$ROUNDS"); do
+	s=$(in_cap "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
+	o=$(in_cap "$root/build/bin/pcap-run" "$root/build/bench/live-inject-rate" pcl0 "$INJECT")
+	awk -v s="$s" -v o="$o" -v r="$round" 'BEGIN { printf "  round %d: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", r, s, o, (s > 0 ? o / s : 0) }'
+	echo "$s $o" >>"$tmp/inject.rates"
+done
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/inject.rates"
