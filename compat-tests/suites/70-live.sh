@@ -236,6 +236,21 @@ for mode in "" immediate; do
 	fi
 done
 
+# pcap_get_selectable_fd in an epoll loop, non-blocking, on both libraries at once over the same traffic.
+bg_cap "$t/live-selectable-epoll" pcl0 30 >"$tmp/ep.sys" 2>&1 &
+p1=$!
+bg_cap "$ours" "$t/live-selectable-epoll" pcl0 30 >"$tmp/ep.ours" 2>&1 &
+p2=$!
+wait_for "$tmp/ep.sys" ready && wait_for "$tmp/ep.ours" ready
+send pcl1 30
+wait_pid $p1 30
+wait_pid $p2 30
+if grep -q "^30 of 30 packets" "$tmp/ep.ours" && cmp -s "$tmp/ep.sys" "$tmp/ep.ours"; then
+	pass "selectable-fd-epoll ($(grep -c '^frame' "$tmp/ep.ours") packets)"
+else
+	fail selectable-fd-epoll "ours: $(tail -1 "$tmp/ep.ours") libpcap: $(tail -1 "$tmp/ep.sys") $(diff "$tmp/ep.sys" "$tmp/ep.ours" | head -2 | tr '\n' ' ')"
+fi
+
 # pcap_inject and pcap_sendpacket: the peer receives the frames intact, as with libpcap.
 for lib in sys ours; do
 	bg_peer tcpdump -i pcl1 -c 10 -w "$tmp/inj.$lib.pcap" ether proto 0x88b5 >/dev/null 2>"$tmp/inj.$lib.err" &
