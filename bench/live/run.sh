@@ -85,12 +85,12 @@ for round in $(seq "$ROUNDS"); do
 	printf "  round %d: dropped  libpcap %8d of %d    ours %8d of %d\n" "$round" "$s_drop" "$((s_cap + s_drop))" "$o_drop" "$((o_cap + o_drop))"
 done
 
-# The library alone: pcap_loop with a callback that only counts (getrusage CPU per packet).
-echo "pcap_loop with a counting callback: $FRAMES frames of 64 bytes at full rate"
-loop() {
-	if [ "$1" = ours ]; then run="$root/build/bin/pcap-run"; else run=""; fi
+# The library alone: pcap_loop with a callback that only counts (getrusage CPU per packet), and
+# under it the floor: a bare TPACKET_V3 reader with no library, on libpcap's ring and on ours.
+# reader COMMAND...: prints "cpu_ns_per_packet packets drops".
+reader() {
 	: >"$tmp/loop.err"
-	bg_cap $run "$root/build/bench/live-loop-cpu" pcl0 >"$tmp/loop.out" 2>"$tmp/loop.err" &
+	bg_cap "$@" >"$tmp/loop.out" 2>"$tmp/loop.err" &
 	pid=$!
 	i=0
 	until grep -q "listening" "$tmp/loop.err"; do i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done
@@ -100,18 +100,27 @@ loop() {
 	wait $pid
 	cat "$tmp/loop.out"
 }
+echo "pcap_loop with a counting callback: $FRAMES frames of 64 bytes at full rate"
 for round in $(seq "$ROUNDS"); do
-	set -- $(loop sys)
+	set -- $(reader "$root/build/bench/live-loop-cpu" pcl0)
 	s_cpu=$1 s_cap=$2 s_drop=$3
-	set -- $(loop ours)
+	set -- $(reader "$root/build/bin/pcap-run" "$root/build/bench/live-loop-cpu" pcl0)
 	o_cpu=$1 o_cap=$2 o_drop=$3
-	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v r="$round" 'BEGIN {
+	set -- $(reader "$root/build/bench/live-bare-reader" pcl0 262144 8)
+	b8=$1
+	set -- $(reader "$root/build/bench/live-bare-reader" pcl0 1048576 4)
+	b4=$1
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v r="$round" -v b8="$b8" -v b4="$b4" 'BEGIN {
 		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
 		printf "           delivered       libpcap %8d    ours %8d;  dropped libpcap %d  ours %d\n", scap, ocap, sd, od
+		printf "           bare ring reader, no library: 8 x 256 KiB (libpcap'"'"'s ring) %.1f ns, 4 x 1 MiB (ours) %.1f ns\n", b8, b4
 	}'
-	echo "$s_cpu $o_cpu" >>"$tmp/loop.ratios"
+	echo "$s_cpu $o_cpu $b8 $b4" >>"$tmp/loop.ratios"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/loop.ratios"
+awk '{ s += $1; o += $2; b8 += $3; b4 += $4; n++ } END {
+	printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s
+	printf "        bare ring reader: 8 x 256 KiB %.1f ns, 4 x 1 MiB %.1f ns\n", b8 / n, b4 / n
+}' "$tmp/loop.ratios"
 
 echo "pcap_inject: $INJECT frames of 64 bytes"
 for round in $(seq "$ROUNDS"); do
