@@ -25,7 +25,8 @@ struct savefile_record_header {
  * One record into the stream. libpcap makes two fwrite calls (four lock operations here, where the
  * .NET runtime's threads make glibc lock every stream); this takes the stream's lock once and,
  * when the record fits in the buffer, copies it there directly, as glibc's putc_unlocked does.
- * Line-buffered and unbuffered streams keep no room (write_ptr == write_end) and go to fwrite.
+ * Line-buffered, unbuffered and not-yet-buffered streams keep no room (write_ptr == write_end)
+ * and go to fwrite.
  */
 void pcap_dump(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 {
@@ -38,7 +39,7 @@ void pcap_dump(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 	rec.caplen = h->caplen;
 	rec.len = h->len;
 	flockfile(f);
-	if (f->_IO_write_ptr != NULL && (size_t)(f->_IO_write_end - f->_IO_write_ptr) >= sizeof rec + h->caplen) {
+	if ((size_t)(f->_IO_write_end - f->_IO_write_ptr) >= sizeof rec + h->caplen) {
 		memcpy(f->_IO_write_ptr, &rec, sizeof rec);
 		memcpy(f->_IO_write_ptr + sizeof rec, sp, h->caplen);
 		f->_IO_write_ptr += sizeof rec + h->caplen;

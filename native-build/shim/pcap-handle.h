@@ -1,8 +1,9 @@
 /*
  * The unmanaged block a pcap_t points at. C entry points that signal handlers reach
  * (pcap_breakloop, pcap_stats, pcap_geterr) touch only this block and the kernel, never
- * managed code; so does pcap_inject's path for a plain send(). Its C# twin is src/Pcap.Engine/Handles/HandleBlock.cs; the layout test
- * (compat-tests/c/handle-layout) keeps the two equal.
+ * managed code; so does pcap_inject's plain send(). Its C# twin is
+ * src/Pcap.Engine/Handles/HandleBlock.cs; the static assertion below and the xunit
+ * HandleBlockTests keep the two equal.
  */
 #ifndef PCAP_SHIM_HANDLE_H
 #define PCAP_SHIM_HANDLE_H
@@ -36,7 +37,7 @@ struct pcap_handle {
 	int64_t engine;              /*  88 GCHandle of the managed handle object */
 	char errbuf[PCAP_HANDLE_ERRBUF + 8]; /* 96 */
 	int32_t inject_fd;           /* 360 pcap_inject sends on it with send(), -1: the engine injects */
-	int32_t reserved;            /* 364 */
+	int32_t padding;             /* 364 */
 };                                   /* 368 */
 
 _Static_assert(sizeof(struct pcap_handle) == 368, "pcap_handle layout");

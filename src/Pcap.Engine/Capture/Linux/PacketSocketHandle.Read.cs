@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Threading;
 using Pcap.Engine.Handles;
 using Pcap.Engine.Interop;
@@ -105,7 +106,6 @@ public sealed unsafe partial class PacketSocketHandle
         }
         // The walk keeps its cursor in locals (the fields are written back once a batch) and asks
         // for the lines ahead of it: the kernel wrote them on another CPU.
-        bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported;
         byte* h = currentPacket;
         byte* ahead = prefetched;
         byte* end = blockEnd;
@@ -115,10 +115,10 @@ public sealed unsafe partial class PacketSocketHandle
             int n = 0, r = 0, walked = 0, size = count < BatchSize ? count : BatchSize;
             for (; walked < size; walked++)
             {
-                if (prefetch)
+                if (Sse.IsSupported)
                 {
                     byte* until = h + PrefetchDistance < end ? h + PrefetchDistance : end;
-                    for (; ahead < until; ahead += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead);
+                    for (; ahead < until; ahead += 64) Sse.Prefetch0(ahead);
                 }
                 uint status = *(uint*)(h + Tpacket.V3Status);
                 ushort tci = (ushort)*(uint*)(h + Tpacket.V3VlanTci);

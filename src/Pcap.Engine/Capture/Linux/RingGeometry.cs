@@ -11,7 +11,7 @@ static class RingGeometry
     // CPU than its packets. A V3 ring here is 4 MiB by default in blocks of up to 1 MiB, at least
     // four to a ring so the kernel has three quarters of it to fill while one block is read: a
     // quarter of libpcap's wake-ups by default, and more room for a reader that falls behind.
-    public const int DefaultBufferSize = 2 * 1024 * 1024, DefaultV3BufferSize = 4 * 1024 * 1024;
+    const int DefaultBufferSize = 2 * 1024 * 1024, DefaultV3BufferSize = 4 * 1024 * 1024;
     const uint MaxV3BlockSize = 1024 * 1024, MinV3Blocks = 4;
 
     /// <summary>
