@@ -15,6 +15,9 @@ public abstract class CaptureModule
     /// <summary>pcap_create for a claimed name: a handle with default options, not yet activated.</summary>
     public abstract LiveHandle Create(string device);
 
+    /// <summary>True for a claimed name pcap_lookupnet answers net 0, mask 0 for without asking the kernel.</summary>
+    public virtual bool HasNoNetwork(string device) => false;
+
     /// <summary>Adds this module's devices to pcap_findalldevs' list.</summary>
     public virtual void FindAllDevices(List<Device> devices) { }
 }

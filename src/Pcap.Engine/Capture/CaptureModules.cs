@@ -24,6 +24,15 @@ public static class CaptureModules
         throw new Handles.PcapException($"{device}: no capture module claims this device");
     }
 
+    /// <summary>pcap_lookupnet's pseudo-devices (net 0, mask 0): names some module says have no network.</summary>
+    public static bool HasNoNetwork(string device)
+    {
+        foreach (var module in All)
+            if (module.HasNoNetwork(device))
+                return true;
+        return false;
+    }
+
     /// <summary>
     /// pcap_findalldevs' list: every module adds its devices, then the list is ordered as libpcap's
     /// add_dev inserts them, by figure of merit, devices of equal merit in the order they came.

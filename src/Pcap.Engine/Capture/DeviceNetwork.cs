@@ -7,7 +7,6 @@ namespace Pcap.Engine.Capture;
 /// <summary>pcap_lookupnet's query: SIOCGIFADDR and SIOCGIFNETMASK, with the classful mask when it is 0.</summary>
 public static class DeviceNetwork
 {
-    const int EADDRNOTAVAIL = 99;
 
     /// <summary>0 with network (masked) and mask in network order, or -1 with libpcap's text.</summary>
     public static int Lookup(string device, out uint net, out uint mask, out string error)

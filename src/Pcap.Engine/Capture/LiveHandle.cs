@@ -1,20 +1,21 @@
-using System;
 using Pcap.Engine.Handles;
 
 namespace Pcap.Engine.Capture;
 
 /// <summary>
-/// A handle on a device: the options pcap_set_* record before activation (libpcap's pcap_opt),
-/// then the module's activate. pcap_set_* after activation fail with PCAP_ERROR_ACTIVATED.
+/// A handle on a device (pcap_create): the options pcap_set_* record before activation (libpcap's
+/// pcap_opt), then the module's activate. A module overrides the op-table methods of
+/// <see cref="Handle"/> it supports (Handles/Handle.Operations.cs); the checks before activation are there.
 /// </summary>
 public abstract class LiveHandle(string device) : Handle
 {
-    public const int MaximumSnapLength = 262144; // libpcap's MAXIMUM_SNAPLEN
+    /// <summary>libpcap's MAXIMUM_SNAPLEN (defined once, in <see cref="LinkTypes.SnapLength"/>).</summary>
+    public const int MaximumSnapLength = LinkTypes.SnapLength.Maximum;
 
     public string Device { get; } = device;
 
     // Options as libpcap 1.10 defaults them in pcap_create.
-    public int SnapLengthOption { get; set; } // 0: not set, MAXIMUM_SNAPLEN (262144) at activation
+    public int SnapLengthOption { get; set; } // 0: not set, MAXIMUM_SNAPLEN at activation
     public bool PromiscOption { get; set; }
     public bool RfmonOption { get; set; }
     public int TimeoutOption { get; set; } // ms; 0 blocks until a packet arrives
@@ -23,13 +24,12 @@ public abstract class LiveHandle(string device) : Handle
     public int TimestampTypeOption { get; set; } = -1; // -1: not set (host)
     public TimestampPrecision PrecisionOption { get; set; }
     public int ProtocolOption { get; set; } // pcap_set_protocol_linux; 0: ETH_P_ALL
-    public bool Nonblock { get; set; } // pcap_setnonblock before activation
+
+    /// <summary>The snap length a module uses: the option, or MAXIMUM_SNAPLEN when it is unset or out of range.</summary>
+    protected int SnapLengthToUse => SnapLengthOption <= 0 || SnapLengthOption > MaximumSnapLength ? MaximumSnapLength : SnapLengthOption;
 
     /// <summary>pcap_setdirection's value (PCAP_D_INOUT 0, PCAP_D_IN 1, PCAP_D_OUT 2).</summary>
     public int Direction { get; protected set; }
-
-    /// <summary>Time-stamp types the device offers beyond host (empty: only PCAP_TSTAMP_HOST, listed alone).</summary>
-    public virtual int[] TimestampTypes => [];
 
     /// <summary>Time-stamp precisions the module offers (empty: microseconds only).</summary>
     public virtual TimestampPrecision[] Precisions => [];
@@ -41,45 +41,41 @@ public abstract class LiveHandle(string device) : Handle
     /// </summary>
     public abstract int Activate();
 
-    public void MarkActivated() => Activated = true;
-
-    /// <summary>An fd that poll/select report readable when a read would not block, or -1.</summary>
-    public virtual int SelectableFd => -1;
-
-    /// <summary>pcap_can_set_rfmon: 1 if monitor mode can be set, 0 if not, or an error code with the text set.</summary>
-    public virtual int CanSetRfmon() => 0;
-
-    /// <summary>pcap_get_required_select_timeout: a struct timeval the module keeps, or null when none is needed.</summary>
-    public virtual IntPtr RequiredSelectTimeout => IntPtr.Zero;
-
-    /// <summary>pcap_setnonblock on an activated handle: 0, or -1 with the text set.</summary>
-    public virtual int SetNonblock(bool nonblock)
+    /// <summary>pcap_activate as pcap.c wraps the module's: non-blocking mode applied after, a generic text for a silent failure.</summary>
+    public override int ActivateCapture()
     {
-        Nonblock = nonblock;
-        return 0;
+        if (Activated) return base.ActivateCapture();
+        int status = Activate();
+        if (status >= 0)
+        {
+            // As pcap.c: the non-blocking mode's status replaces a warning; a failure undoes the activation.
+            if (Nonblock)
+            {
+                status = SetNonblockOp(true);
+                if (status < 0)
+                {
+                    CloseModule();
+                    return status;
+                }
+            }
+            Activated = true;
+        }
+        else if (Error.Length == 0)
+        {
+            Error = StatusText.Of(status);
+        }
+        return status;
     }
 
-    /// <summary>pcap_getnonblock on an activated handle: 0 or 1, or -1 with the text set.</summary>
-    public virtual int GetNonblock() => Nonblock ? 1 : 0;
-
-    /// <summary>Sends one frame. Returns the bytes sent, or -1 with the text set.</summary>
-    public virtual unsafe int Inject(byte* frame, int length)
+    public override LiveHandle? Settable(out int status)
     {
-        Error = "Packet injection is not supported on this device";
-        return PcapError.Error;
+        if (Activated) return base.Settable(out status);
+        status = 0;
+        return this;
     }
 
-    /// <summary>pcap_setdirection; libpcap's text where the module cannot.</summary>
-    public virtual int SetDirection(int direction)
-    {
-        Error = "Setting direction is not supported on this device";
-        return PcapError.Error;
-    }
+    /// <summary>A live handle has no descriptor until its module opens one.</summary>
+    public override int SelectableFd => -1;
 
-    /// <summary>Installs the program; a module with a kernel filter overrides this.</summary>
-    public virtual int SetFilter(Bpf.Program program)
-    {
-        Filter = program;
-        return 0;
-    }
+    public override TimestampPrecision PrecisionAsked => Activated ? Precision : PrecisionOption;
 }

@@ -1,23 +1,26 @@
 using System.Collections.Generic;
+using Pcap.Engine.Bpf;
 
 namespace Pcap.Engine.Compiler;
 
 /// <summary>BPF opcode parts (bpf.h).</summary>
 internal static class Op
 {
-    public const int LD = 0x00, LDX = 0x01, ST = 0x02, STX = 0x03, ALU = 0x04, JMP = 0x05, RET = 0x06, MISC = 0x07;
-    public const int W = 0x00, H = 0x08, B = 0x10;
-    public const int IMM = 0x00, ABS = 0x20, IND = 0x40, MEM = 0x60, LEN = 0x80, MSH = 0xa0;
-    public const int ADD = 0x00, SUB = 0x10, MUL = 0x20, DIV = 0x30, OR = 0x40, AND = 0x50, LSH = 0x60, RSH = 0x70, NEG = 0x80, MOD = 0x90, XOR = 0xa0;
-    public const int JA = 0x00, JEQ = 0x10, JGT = 0x20, JGE = 0x30, JSET = 0x40;
-    public const int K = 0x00, X = 0x08, A = 0x10;
-    public const int TAX = 0x00, TXA = 0x80;
+    // The values are Bpf.Opcodes' (defined once there), under gencode.c's names.
+    public const int LD = Opcodes.Ld, LDX = Opcodes.Ldx, ST = Opcodes.St, STX = Opcodes.Stx, ALU = Opcodes.Alu, JMP = Opcodes.Jmp, RET = Opcodes.Ret, MISC = Opcodes.Misc;
+    public const int W = Opcodes.W, H = Opcodes.H, B = Opcodes.B;
+    public const int IMM = Opcodes.Imm, ABS = Opcodes.Abs, IND = Opcodes.Ind, MEM = Opcodes.Mem, LEN = Opcodes.Len, MSH = Opcodes.Msh;
+    public const int ADD = Opcodes.Add, SUB = Opcodes.Sub, MUL = Opcodes.Mul, DIV = Opcodes.Div, OR = Opcodes.Or, AND = Opcodes.And,
+        LSH = Opcodes.Lsh, RSH = Opcodes.Rsh, NEG = Opcodes.Neg, MOD = Opcodes.Mod, XOR = Opcodes.Xor;
+    public const int JA = Opcodes.Ja, JEQ = Opcodes.Jeq, JGT = Opcodes.Jgt, JGE = Opcodes.Jge, JSET = Opcodes.Jset;
+    public const int K = Opcodes.K, X = Opcodes.X, A = Opcodes.A;
+    public const int TAX = Opcodes.Tax, TXA = Opcodes.Txa;
 
-    public static int Class(int code) => code & 7;
-    public static int Size(int code) => code & 0x18;
-    public static int Mode(int code) => code & 0xe0;
-    public static int AluOp(int code) => code & 0xf0;
-    public static int Src(int code) => code & 0x08;
+    public static int Class(int code) => Opcodes.Class(code);
+    public static int Size(int code) => Opcodes.Size(code);
+    public static int Mode(int code) => Opcodes.Mode(code);
+    public static int AluOp(int code) => Opcodes.Op(code);
+    public static int Src(int code) => Opcodes.Src(code);
 }
 
 /// <summary>One straight-line statement of the intermediate code.</summary>

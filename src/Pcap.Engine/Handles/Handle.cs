@@ -74,10 +74,11 @@ public abstract unsafe partial class Handle : IDisposable
         return true;
     }
 
-    public int Dispatch(int count, IPacketSink sink) => Read(count, sink);
+    public int Dispatch(int count, IPacketSink sink) => Activated ? Read(count, sink) : NotActivated();
 
     public int Loop(int count, IPacketSink sink)
     {
+        if (!Activated) return NotActivated();
         for (;;)
         {
             int n;
@@ -100,7 +101,7 @@ public abstract unsafe partial class Handle : IDisposable
         // One sink per handle: pcap_next_ex is the per-packet call, so it must not allocate.
         var sink = nextExSink ??= new OneShotSink(nextHeader);
         sink.Data = null;
-        int status = Read(1, sink);
+        int status = Activated ? Read(1, sink) : NotActivated();
         header = nextHeader;
         data = sink.Data;
         if (IsSavefile && status == 0) return PcapError.Break;
@@ -111,7 +112,7 @@ public abstract unsafe partial class Handle : IDisposable
     public byte* Next(PacketHeader* header)
     {
         var sink = new OneShotSink(header);
-        return Read(1, sink) > 0 ? sink.Data : null;
+        return (Activated ? Read(1, sink) : NotActivated()) > 0 ? sink.Data : null;
     }
 
     sealed class OneShotSink(PacketHeader* target) : IPacketSink

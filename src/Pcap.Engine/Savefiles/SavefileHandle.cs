@@ -9,7 +9,7 @@ namespace Pcap.Engine.Savefiles;
 /// A handle reading a savefile (libpcap's savefile.c): the read loop of pcap_offline_read over the
 /// format's next-packet step, with the break flag checked before every packet and the filter run on each.
 /// </summary>
-public abstract unsafe class SavefileHandle : Handle
+public abstract unsafe partial class SavefileHandle : Handle
 {
     private protected readonly SavefileInput Input;
 

@@ -13,11 +13,8 @@ static class Bufsize
         try
         {
             var handle = Handle.FromPcap(p);
-            return handle.Activated ? handle.BufferSize : PcapError.NotActivated;
+            return handle.IfActivated(handle.BufferSize);
         }
-        catch (Exception e)
-        {
-            return Boundary.Fail(p, e);
-        }
+        catch (Exception e) { return Boundary.Fail(p, e); }
     }
 }

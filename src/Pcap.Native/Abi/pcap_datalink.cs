@@ -13,7 +13,7 @@ static class DataLink
         try
         {
             var handle = Handle.FromPcap(p);
-            return handle.Activated ? handle.LinkType : PcapError.NotActivated;
+            return handle.IfActivated(handle.LinkType);
         }
         catch (Exception e)
         {
@@ -27,7 +27,7 @@ static class DataLink
         try
         {
             var handle = Handle.FromPcap(p);
-            return handle.Activated ? handle.LinkTypeExt : PcapError.NotActivated;
+            return handle.IfActivated(handle.LinkTypeExt);
         }
         catch (Exception e)
         {

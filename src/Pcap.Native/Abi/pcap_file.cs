@@ -1,8 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using Pcap.Engine.Capture;
 using Pcap.Engine.Handles;
-using Pcap.Engine.Savefiles;
 
 namespace Pcap.Native.Abi;
 
@@ -13,10 +11,7 @@ static unsafe class File
     [UnmanagedCallersOnly(EntryPoint = "pcap_file")]
     public static IntPtr PcapFile(IntPtr p)
     {
-        try
-        {
-            return Handle.FromPcap(p) is SavefileHandle s ? s.File : IntPtr.Zero;
-        }
+        try { return Handle.FromPcap(p).StdioFile; }
         catch (Exception e)
         {
             Boundary.Fail(p, e);
@@ -24,25 +19,11 @@ static unsafe class File
         }
     }
 
-    /// <summary>
-    /// The capture's descriptor. libpcap 1.10.3 returns -1 for savefiles (it never sets the descriptor
-    /// there) and 0 for pcap_open_dead handles (zeroed memory); both are kept.
-    /// </summary>
+    /// <summary>The capture's descriptor (libpcap's p->fd).</summary>
     [UnmanagedCallersOnly(EntryPoint = "pcap_fileno")]
     public static int PcapFileno(IntPtr p)
     {
-        try
-        {
-            return Handle.FromPcap(p) switch
-            {
-                SavefileHandle => -1,
-                LiveHandle live => live.SelectableFd,
-                _ => 0,
-            };
-        }
-        catch (Exception e)
-        {
-            return Boundary.Fail(p, e);
-        }
+        try { return Handle.FromPcap(p).FileNo; }
+        catch (Exception e) { return Boundary.Fail(p, e); }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.InteropServices;
-using Pcap.Engine.Capture;
 using Pcap.Engine.Handles;
 
 namespace Pcap.Native.Abi;
@@ -14,7 +13,7 @@ static class GetTstampPrecision
         try
         {
             var handle = Handle.FromPcap(p);
-            return (int)(handle is LiveHandle live && !live.Activated ? live.PrecisionOption : handle.Precision);
+            return (int)handle.PrecisionAsked;
         }
         catch (Exception e)
         {

@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Handles;
-using Pcap.Engine.Savefiles;
 
 namespace Pcap.Native.Abi;
 
@@ -14,8 +13,7 @@ static class IsSwapped
         try
         {
             var handle = Handle.FromPcap(p);
-            if (!handle.Activated) return PcapError.NotActivated;
-            return handle is SavefileHandle { Swapped: true } ? 1 : 0;
+            return handle.IfActivated(handle.SwappedBytes ? 1 : 0);
         }
         catch (Exception e)
         {

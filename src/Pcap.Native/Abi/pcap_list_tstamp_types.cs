@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.InteropServices;
-using Pcap.Engine.Capture;
 using Pcap.Engine.Handles;
 
 namespace Pcap.Native.Abi;
@@ -14,7 +13,7 @@ static unsafe class TstampTypes
         try
         {
             var handle = Handle.FromPcap(p);
-            int[] types = handle is LiveHandle live ? live.TimestampTypes : [];
+            int[] types = handle.TimestampTypes;
             if (types.Length == 0) types = [0]; // host stamps only
             var list = (int*)NativeMemory.Alloc((nuint)types.Length, sizeof(int));
             types.CopyTo(new Span<int>(list, types.Length));

@@ -13,7 +13,7 @@ static unsafe class LookupNet
         try
         {
             string? name = device == null ? null : Marshal.PtrToStringUTF8((IntPtr)device);
-            if (name == null || NoNetwork(name))
+            if (name == null || CaptureModules.HasNoNetwork(name))
             {
                 *net = *mask = 0;
                 return 0;
@@ -30,9 +30,4 @@ static unsafe class LookupNet
         }
         catch (Exception e) { return Boundary.Fail(errbuf, e); }
     }
-
-    /// <summary>Pseudo-devices libpcap answers 0/0 for without asking the kernel (netmap ports included).</summary>
-    static bool NoNetwork(string name) =>
-        name == "any" || name.Contains("bluetooth", StringComparison.Ordinal) || name.Contains("usbmon", StringComparison.Ordinal)
-        || Pcap.Engine.Capture.Netmap.PortName.IsNetmapName(name);
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Handles;
-using Pcap.Engine.Savefiles;
 
 namespace Pcap.Native.Abi;
 
@@ -19,9 +18,7 @@ static class MajorVersion
         try
         {
             var handle = Handle.FromPcap(p);
-            if (!handle.Activated) return PcapError.NotActivated;
-            if (handle is not SavefileHandle s) return 0;
-            return major ? s.MajorVersion : s.MinorVersion;
+            return handle.IfActivated(handle.FormatVersion(major));
         }
         catch (Exception e)
         {

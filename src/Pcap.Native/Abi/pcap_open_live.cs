@@ -19,7 +19,7 @@ static unsafe class OpenLive
             live.SnapLengthOption = snaplen;
             live.PromiscOption = promisc != 0;
             live.TimeoutOption = timeoutMs;
-            int status = Activate.Run(live);
+            int status = live.ActivateCapture();
             if (status >= 0) return (IntPtr)live.Block;
             // libpcap's formats: the device name first, the status text for the special codes.
             string text = status switch

@@ -16,7 +16,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h != null) h.SnapLengthOption = snaplen;
             return status;
         }
@@ -28,7 +28,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h != null) h.PromiscOption = promisc != 0;
             return status;
         }
@@ -40,7 +40,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h != null) h.RfmonOption = rfmon != 0;
             return status;
         }
@@ -52,7 +52,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h != null) h.TimeoutOption = timeoutMs;
             return status;
         }
@@ -64,7 +64,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             // libpcap ignores sizes <= 0 silently.
             if (h != null && bufferSize > 0) h.BufferSizeOption = bufferSize;
             return status;
@@ -77,7 +77,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h != null) h.ImmediateOption = immediate != 0;
             return status;
         }
@@ -89,7 +89,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h == null) return status;
             if (type < 0) return PcapError.WarningTstampTypeNotSup;
             var types = h.TimestampTypes;
@@ -109,7 +109,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h == null) return status;
             if (precision < 0) return PcapError.TstampPrecisionNotSup;
             var offered = h.Precisions;
@@ -128,7 +128,7 @@ static class SetOptions
     {
         try
         {
-            var h = LiveAbi.Settable(p, out int status);
+            var h = Handle.FromPcap(p).Settable(out int status);
             if (h != null) h.ProtocolOption = protocol;
             return status;
         }

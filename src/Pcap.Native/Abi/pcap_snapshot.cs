@@ -13,7 +13,7 @@ static class Snapshot
         try
         {
             var handle = Handle.FromPcap(p);
-            return handle.Activated ? handle.Snapshot : PcapError.NotActivated;
+            return handle.IfActivated(handle.Snapshot);
         }
         catch (Exception e)
         {

@@ -8,7 +8,6 @@ static unsafe class Ethtool
 {
     const uint GLink = 0x0a, GTso = 0x1e, GUfo = 0x21, GGso = 0x23, GFlags = 0x25, GGro = 0x2b, GetTsInfo = 0x41;
     const uint FlagLro = 1 << 15;
-    public const int EOPNOTSUPP = 95, EINVAL = 22, ENODEV = 19, EPERM = 1;
 
     /// <summary>An ethtool_value query (cmd, data); -1 with errno on failure.</summary>
     static int Value(int fd, string device, uint command, out uint data, out int errno)

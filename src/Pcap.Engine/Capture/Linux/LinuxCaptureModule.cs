@@ -9,5 +9,9 @@ public sealed class LinuxCaptureModule : CaptureModule
 
     public override LiveHandle Create(string device) => new PacketSocketHandle(device);
 
+    /// <summary>libpcap's pcap_lookupnet list: "any", and names containing "bluetooth" or "usbmon".</summary>
+    public override bool HasNoNetwork(string device) =>
+        device == "any" || device.Contains("bluetooth", System.StringComparison.Ordinal) || device.Contains("usbmon", System.StringComparison.Ordinal);
+
     public override void FindAllDevices(List<Device> devices) => LinuxDevices.Find(devices);
 }

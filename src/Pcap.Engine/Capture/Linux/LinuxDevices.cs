@@ -109,7 +109,7 @@ static unsafe class LinuxDevices
         if (sock < 0) return flags;
         int link = Ethtool.Link(sock, name, out int errno);
         if (link < 0)
-            return errno is Ethtool.EOPNOTSUPP or Ethtool.EINVAL ? flags | StatusNotApplicable : flags;
+            return errno is EOPNOTSUPP or EINVAL ? flags | StatusNotApplicable : flags;
         return flags | (link == 1 ? StatusConnected : StatusDisconnected);
     }
 

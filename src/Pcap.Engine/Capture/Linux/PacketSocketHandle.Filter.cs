@@ -20,7 +20,7 @@ public sealed unsafe partial class PacketSocketHandle
     bool wireVlanFilter; // the program tests VLAN tags in the frame: run it after the tag is put back
     int blocksToFilterInUserland;
 
-    public override int SetFilter(Program program)
+    protected override int InstallFilter(Program program)
     {
         Filter = program;
         filterInUserland = true;
@@ -79,7 +79,7 @@ public sealed unsafe partial class PacketSocketHandle
         for (int i = 0; i < program.Length; i++)
         {
             var insn = program.Instructions[i];
-            if (insn.Code == 0x15 && insn.K is 0x8100 or 0x88a8 or 0x9100) return true; // BPF_JMP|BPF_JEQ|BPF_K
+            if (insn.Code == (Opcodes.Jmp | Opcodes.Jeq | Opcodes.K) && insn.K is 0x8100 or 0x88a8 or 0x9100) return true;
         }
         return false;
     }
@@ -101,9 +101,9 @@ public sealed unsafe partial class PacketSocketHandle
         for (int i = 0; i < copy.Length; i++)
         {
             ref var insn = ref copy[i];
-            int cls = insn.Code & 0x07, mode = insn.Code & 0xe0;
-            if (cls is not (0x00 or 0x01)) continue;                 // BPF_LD, BPF_LDX
-            if (mode is not (0x20 or 0x40 or 0xa0)) continue;         // BPF_ABS, BPF_IND, BPF_MSH
+            int cls = Opcodes.Class(insn.Code), mode = Opcodes.Mode(insn.Code);
+            if (cls is not (Opcodes.Ld or Opcodes.Ldx)) continue;
+            if (mode is not (Opcodes.Abs or Opcodes.Ind or Opcodes.Msh)) continue;
             if (!FixOffset(ref insn, LinkType)) return null;
         }
         return copy;
@@ -139,7 +139,7 @@ public sealed unsafe partial class PacketSocketHandle
     {
         errno = 0;
         bool totalFilterOn = false;
-        Instruction rejectAll = new(0x06, 0, 0, 0);
+        Instruction rejectAll = new(Opcodes.Ret | Opcodes.K, 0, 0, 0);
         if (AttachFilter(&rejectAll, 1) == 0)
         {
             totalFilterOn = true;

@@ -15,11 +15,8 @@ namespace Pcap.Engine.Capture.Linux;
 /// </summary>
 public sealed unsafe partial class PacketSocketHandle : LiveHandle
 {
-    const int DltEn10Mb = 1, DltRaw = 12, DltLinuxSll = 113, DltDocsis = 143, DltLinuxSll2 = 276;
     const int ArphrdEther = 1, ArphrdLoopback = 772, ArphrdNone = 0xfffe;
     const ushort EthPAll = 0x0003;
-    const int EPERM = 1, ENOENT = 2, EINTR = 4, EACCES = 13, ENODEV = 19, EINVAL = 22, EAGAIN = 11, ENOMEM = 12,
-        EAFNOSUPPORT = 97, ENETDOWN = 100, ENONET = 64, ENOPROTOOPT = 92, EOPNOTSUPP = 95;
 
     int fd = -1;
     int ifindex = -1;
@@ -313,7 +310,7 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         }
     }
 
-    public override int SetDirection(int direction)
+    protected override int SetDirectionOp(int direction)
     {
         if (direction is < 0 or > 2)
         {
@@ -328,13 +325,13 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
     /// Only the refusals come here: on a device with a link-layer header, pcap_inject sends each frame
     /// itself, in C, on <see cref="HandleBlock.InjectFd"/> (native-build/shim/pcap-inject.c).
     /// </summary>
-    public override int Inject(byte* frame, int length)
+    protected override int InjectOp(byte* frame, int length)
     {
         Error = ifindex == -1 ? "Sending packets isn't supported on the \"any\" device" : "Sending packets isn't supported in cooked mode";
         return PcapError.Error;
     }
 
-    public override int SetNonblock(bool nonblock)
+    protected override int SetNonblockOp(bool nonblock)
     {
         int flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
         if (flags < 0)
@@ -356,7 +353,7 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         return 0;
     }
 
-    public override int GetNonblock() => timeout < 0 ? 1 : 0;
+    protected override int GetNonblockOp() => timeout < 0 ? 1 : 0;
 
     protected override void CloseModule()
     {

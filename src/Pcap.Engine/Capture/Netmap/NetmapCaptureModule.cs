@@ -18,6 +18,9 @@ public sealed class NetmapCaptureModule : CaptureModule
 
     public override LiveHandle Create(string device) => new NetmapHandle(device, Mapped(device) ?? device);
 
+    /// <summary>libpcap answers pcap_lookupnet for netmap names without asking the kernel (a mapped ordinary name is still asked).</summary>
+    public override bool HasNoNetwork(string device) => PortName.IsNetmapName(device);
+
     /// <summary>The netmap port an ordinary device name stands for under PCAP_NETMAP_DEVICES or PCAP_NETMAP, or null.</summary>
     public static string? Mapped(string device) =>
         Mapped(device, Environment.GetEnvironmentVariable("PCAP_NETMAP_DEVICES"), Environment.GetEnvironmentVariable("PCAP_NETMAP"));

@@ -206,7 +206,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
     /// Copies the frame into the first bound TX ring (NS_MOREFRAG slots when it exceeds a buffer)
     /// and pushes it out with NIOCTXSYNC. A ring that is still full after a sync is an error.
     /// </summary>
-    public override int Inject(byte* frame, int length)
+    protected override int InjectOp(byte* frame, int length)
     {
         NetmapRing* tx = TxRing();
         if (tx == null) return Fail($"netmap: {portName} is bound without TX rings");
@@ -260,7 +260,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
     /// (what the host stack sends, bound with ^ or *) are outgoing. In transparent mode frames left
     /// out are still forwarded.
     /// </summary>
-    public override int SetDirection(int direction)
+    protected override int SetDirectionOp(int direction)
     {
         if (receiver == null || direction < NetmapReceiver.DirectionInOut || direction > NetmapReceiver.DirectionOut)
             return Fail("Setting direction to an invalid value is not supported");
