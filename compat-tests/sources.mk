@@ -2,7 +2,7 @@
 # (nftables rules `log group N` and `queue num N` in the test's own namespaces) and D-Bus (a private
 # dbus-daemon the test starts). The C drivers are built against the system pcap.h.
 DEB_PACKAGES += nftables dbus iputils-ping
-SOURCES_TEST_PROGRAMS := build/test/sources-unactivated
+SOURCES_TEST_PROGRAMS := build/test/sources-unactivated build/test/sources-api
 compat-tests-build: $(SOURCES_TEST_PROGRAMS)
 
 build/test/sources-%: compat-tests/sources/%.c

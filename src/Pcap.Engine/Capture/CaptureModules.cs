@@ -11,6 +11,7 @@ public static class CaptureModules
 {
     public static readonly IReadOnlyList<CaptureModule> All =
     [
+        new Netfilter.NetfilterCaptureModule(),
         new Netmap.NetmapCaptureModule(),
         new Linux.LinuxCaptureModule(),
     ];

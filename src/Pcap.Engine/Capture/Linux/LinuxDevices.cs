@@ -55,22 +55,8 @@ static unsafe class LinuxDevices
             Flags = PcapIfUp | PcapIfRunning | StatusNotApplicable,
         });
         devices.Add(new Device("bluetooth-monitor") { Description = "Bluetooth Linux Monitor", Flags = PcapIfWireless | StatusNotApplicable });
-        if (NetfilterAvailable())
-        {
-            devices.Add(new Device("nflog") { Description = "Linux netfilter log (NFLOG) interface", Flags = StatusNotApplicable });
-            devices.Add(new Device("nfqueue") { Description = "Linux netfilter queue (NFQUEUE) interface", Flags = StatusNotApplicable });
-        }
         devices.Add(new Device("dbus-system") { Description = "D-Bus system bus", Flags = StatusNotApplicable });
         devices.Add(new Device("dbus-session") { Description = "D-Bus session bus", Flags = StatusNotApplicable });
-    }
-
-    /// <summary>libpcap lists nflog/nfqueue when a NETLINK_NETFILTER socket can be made.</summary>
-    static bool NetfilterAvailable()
-    {
-        int s = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 12 /* NETLINK_NETFILTER */);
-        if (s < 0) return false;
-        Libc.Close(s);
-        return true;
     }
 
     /// <summary>libpcap's sockaddr lengths: sockaddr_in, sockaddr_in6, sockaddr_ll, else struct sockaddr.</summary>
