@@ -7,27 +7,54 @@
  *   api DEVICE COUNT [-f FILTER] [-m loop|dispatch|next] [-b] [-t MS] [-s SNAPLEN] [-d DLT] [-n] [-x HEX]
  *
  * -b calls pcap_breakloop from the callback after the first packet (the read must return -2 and
- * the next read deliver the rest); -n sets non-blocking mode; -x injects HEX after activation.
- * With DLT_NFLOG the two bytes of the group number (nfgenmsg res_id) are printed as "..", so two
- * groups that log the same packets print the same.
+ * the next read deliver the rest); -n sets non-blocking mode; -x injects HEX after activation;
+ * -e S calls pcap_breakloop from a SIGALRM handler after S seconds (the read must return -2);
+ * -w keeps the process alive for 3 s after pcap_close (it prints "closed"), so a test can see what
+ * the close left behind.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <pcap/pcap.h>
 
 static pcap_t *p;
 static int breakloop_after_first, seen, count;
+static volatile sig_atomic_t alarmed;
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarmed = 1;
+	pcap_breakloop(p);
+}
+
+/*
+ * With DLT_NFLOG the two bytes of the group number (nfgenmsg res_id) and the data of the
+ * NFULA_TIMESTAMP attribute (the kernel stamps each group's copy on its own) are printed as
+ * "..", so two groups that log the same packets print the same.
+ */
 static void print_packet(const struct pcap_pkthdr *h, const u_char *d)
 {
-	u_int i;
+	u_int i, masked_from = 0, masked_to = 0, at;
 	int nflog = pcap_datalink(p) == DLT_NFLOG;
 
+	if (nflog) {
+		for (at = 4; at + 4 <= h->caplen;) {
+			u_int len = d[at] | d[at + 1] << 8, type = (d[at + 2] | d[at + 3] << 8) & 0x7fff;
+			if (len < 4)
+				break;
+			if (type == 3) { /* NFULA_TIMESTAMP */
+				masked_from = at + 4;
+				masked_to = at + len;
+			}
+			at += (len + 3) & ~3u;
+		}
+	}
 	printf("P %u %u ", h->caplen, h->len);
 	for (i = 0; i < h->caplen; i++) {
-		if (nflog && (i == 2 || i == 3))
+		if (nflog && (i == 2 || i == 3 || (i >= masked_from && i < masked_to)))
 			printf("..");
 		else
 			printf("%02x", d[i]);
@@ -53,7 +80,7 @@ int main(int argc, char **argv)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	const char *filter = NULL, *mode = "loop", *inject = NULL;
-	int timeout = 1000, snaplen = 0, dlt = -1, nonblock = 0, rc, i, *dlts;
+	int timeout = 1000, snaplen = 0, dlt = -1, nonblock = 0, linger = 0, end_after = 0, rc, i, *dlts;
 	struct bpf_program prog;
 	struct pcap_stat st;
 
@@ -71,6 +98,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "-s") && i + 1 < argc) snaplen = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-d") && i + 1 < argc) dlt = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-n")) nonblock = 1;
+		else if (!strcmp(argv[i], "-w")) linger = 1;
+		else if (!strcmp(argv[i], "-e") && i + 1 < argc) end_after = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-x") && i + 1 < argc) inject = argv[++i];
 	}
 	p = pcap_create(argv[1], errbuf);
@@ -123,6 +152,10 @@ int main(int argc, char **argv)
 		printf("setnonblock %d getnonblock %d\n", rc, pcap_getnonblock(p, errbuf));
 	}
 	fflush(stdout);
+	if (end_after) {
+		signal(SIGALRM, on_alarm);
+		alarm((unsigned)end_after);
+	}
 	fprintf(stderr, "ready\n");
 	while (seen < count) {
 		if (!strcmp(mode, "next")) {
@@ -149,7 +182,7 @@ int main(int argc, char **argv)
 				printf("error %s\n", pcap_geterr(p));
 				break;
 			}
-			if (rc == 0)
+			if (rc == 0 || (rc == -2 && alarmed))
 				break;
 		}
 		fflush(stdout);
@@ -159,5 +192,9 @@ int main(int argc, char **argv)
 	else
 		printf("stats error %s\n", pcap_geterr(p));
 	pcap_close(p);
+	if (linger) {
+		printf("closed\n");
+		sleep(3);
+	}
 	return 0;
 }

@@ -24,7 +24,7 @@ same() {
 
 # Every operation on a handle never activated, for a name of each capture module: libpcap's
 # pcap_not_initialized answers (and the few operations that work before activation).
-unactivated_names="lo any netmap:x vale0:p nflog nfqueue:3"
+unactivated_names="lo any netmap:x vale0:p nflog nfqueue:3 dbus-system dbus-session"
 "$t/sources-unactivated" $unactivated_names >"$tmp/unact.sys" 2>&1
 "$ours" "$t/sources-unactivated" $unactivated_names >"$tmp/unact.ours" 2>&1
 for name in $unactivated_names; do
@@ -36,6 +36,174 @@ for name in $unactivated_names; do
 	fi
 	same "unactivated-$name" "$tmp/unact.$name.sys" "$tmp/unact.$name.ours"
 done
+
+# ---- D-Bus: a private dbus-daemon of the test's own ----
+# normal FILE: what both libraries must print alike: every line but the packets, and the packets
+# that carry the test's own interface "org.test" (the bus's own traffic differs with the unique
+# names each capturer gets), unique names ":1.N" masked.
+normal() {
+	grep -v '^P ' "$1" | grep -v '^stats '
+	grep '^P ' "$1" | grep '6f72672e74657374' | sed -E 's/3a312e(3[0-9])+/3a312eXX/g'
+}
+
+# same_normal NAME: $tmp/NAME.sys and $tmp/NAME.ours say the same, and the test's messages are there.
+same_normal() {
+	normal "$tmp/$1.sys" >"$tmp/$1.sys.n"
+	normal "$tmp/$1.ours" >"$tmp/$1.ours.n"
+	if ! grep -q '^P ' "$tmp/$1.sys.n"; then
+		fail "$1" "no test message on the system libpcap: $(head -3 "$tmp/$1.sys" | tr '\n' ' ')"
+		return
+	fi
+	same "$1" "$tmp/$1.sys.n" "$tmp/$1.ours.n"
+}
+
+dbus_test() {
+	bus=$tmp/bus
+	dbus-daemon --session --address="unix:path=$bus" --fork --print-pid=1 >"$tmp/dbus.pid" 2>"$tmp/dbus.err" || {
+		skip dbus "dbus-daemon did not start: $(head -1 "$tmp/dbus.err")"
+		return
+	}
+	dbus_pid=$(cat "$tmp/dbus.pid")
+	stop_dbus() { kill "$dbus_pid" 2>/dev/null; }
+	cleanups="$cleanups stop_dbus"
+	export DBUS_SESSION_BUS_ADDRESS="unix:path=$bus" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$bus"
+	send_signals() {
+		for k in $(seq "$1"); do
+			dbus-send --session --type=signal /org/test org.test.Ping "string:hello $k" || return 1
+		done
+	}
+	names() {
+		dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.ListNames |
+			grep -c '":1\.'
+	}
+
+	# dbus_api NAME DEVICE COUNT SIGNALS [API-ARGS]: the system libpcap's reader, then ours, both
+	# listening before SIGNALS signals are sent; each stops after COUNT messages or at its -e alarm.
+	dbus_api() {
+		name=$1 dev=$2 n=$3 sigs=$4
+		shift 4
+		for lib in sys ours; do
+			run=""
+			[ $lib = ours ] && run=$ours
+			timeout 20 $run "$t/sources-api" "$dev" "$n" "$@" >"$tmp/$name.$lib" 2>"$tmp/$name.$lib.err" &
+			eval "${lib}_pid=\$!"
+			wait_ready "$tmp/$name.$lib.err" || { fail "$name" "$lib not ready: $(head -1 "$tmp/$name.$lib")"; kill -9 $sys_pid 2>/dev/null; return; }
+		done
+		send_signals "$sigs"
+		wait $sys_pid
+		wait $ours_pid
+		if [ "$name" = dbus-next-ex ]; then
+			if grep '^P ' "$tmp/$name.ours" | grep -qv '^P [0-9]* [0-9]* 6c'; then
+				fail "$name" "a message of ours does not begin with D-Bus's byte-order mark"
+				return
+			fi
+			for lib in sys ours; do
+				sed -E 's/^(P [0-9]+ [0-9]+ ).{32}/\1/' "$tmp/$name.$lib" >"$tmp/$name.$lib.cut"
+				mv "$tmp/$name.$lib.cut" "$tmp/$name.$lib"
+			done
+		fi
+		same_normal "$name"
+	}
+	wait_ready() {
+		i=0
+		while ! grep -q ready "$1" 2>/dev/null; do
+			i=$((i + 1))
+			[ $i -gt 100 ] && return 1
+			sleep 0.1
+		done
+	}
+
+	dbus_api dbus-session dbus-session 1000 4 -e 3
+	dbus_api dbus-system dbus-system 1000 4 -e 3
+	dbus_api dbus-address "dbus://unix:path=$bus" 1000 4 -e 3
+	dbus_api dbus-dispatch dbus-session 1000 4 -m dispatch -e 3
+	# libpcap 1.10.3 frees each message before pcap_next_ex returns it (dbus_read's dbus_free), so
+	# its first bytes are the allocator's: compared from byte 16 on, and ours must be whole messages.
+	dbus_api dbus-next-ex dbus-session 1000 4 -m next -e 3
+	dbus_api dbus-breakloop dbus-session 1000 4 -b -e 3
+
+	# pcap_inject: a marshalled signal (taken from a capture of dbus-send's) sent by each library
+	# reaches a third listener; a message that does not demarshal gets libdbus' text.
+	timeout 10 "$t/sources-api" dbus-session 30 >"$tmp/template" 2>"$tmp/template.err" &
+	tpid=$!
+	wait_ready "$tmp/template.err"
+	dbus-send --session --type=signal /org/test org.test.Injected string:payload
+	sleep 1
+	kill $tpid 2>/dev/null
+	wait $tpid 2>/dev/null
+	hex=$(grep '^P ' "$tmp/template" | grep '496e6a6563746564' | head -1 | cut -d' ' -f4)
+	if [ -z "$hex" ]; then
+		fail dbus-inject "no message to inject was captured"
+	else
+		timeout 10 dbus-monitor --session "interface='org.test'" >"$tmp/monitor" 2>&1 &
+		mpid=$!
+		sleep 0.5
+		"$t/sources-api" dbus-session 0 -x "$hex" >"$tmp/inject.sys" 2>&1
+		$ours "$t/sources-api" dbus-session 0 -x "$hex" >"$tmp/inject.ours" 2>&1
+		sleep 0.5
+		kill $mpid 2>/dev/null
+		wait $mpid 2>/dev/null
+		seen=$(grep -c 'member=Injected' "$tmp/monitor")
+		if [ "$seen" != 2 ]; then
+			fail dbus-inject "a listener saw $seen of the two injected messages"
+		else
+			same dbus-inject "$tmp/inject.sys" "$tmp/inject.ours"
+		fi
+		"$t/sources-api" dbus-session 0 -x 6c01 >"$tmp/inject-bad.sys" 2>&1
+		$ours "$t/sources-api" dbus-session 0 -x 6c01 >"$tmp/inject-bad.ours" 2>&1
+		same dbus-inject-bad "$tmp/inject-bad.sys" "$tmp/inject-bad.ours"
+	fi
+
+	# pcap_close ends our connection and so its matches (libpcap's shared connection stays until
+	# the process ends); so does SIGKILL, for both.
+	before=$(names)
+	$ours "$t/sources-api" dbus-session 1000 -e 2 -w >"$tmp/close.ours" 2>"$tmp/close.err" &
+	cpid=$!
+	wait_ready "$tmp/close.err"
+	during=$(names)
+	send_signals 1
+	i=0
+	while ! grep -q closed "$tmp/close.ours" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	after=$(names)
+	wait $cpid
+	if [ "$during" -gt "$before" ] && [ "$after" = "$before" ]; then
+		pass dbus-close-ends-connection
+	else
+		fail dbus-close-ends-connection "bus names: $before before, $during capturing, $after after pcap_close"
+	fi
+	for lib in sys ours; do
+		run=""
+		[ $lib = ours ] && run=$ours
+		before=$(names)
+		$run "$t/sources-api" dbus-session 100 >"$tmp/kill.$lib" 2>"$tmp/kill.$lib.err" &
+		kpid=$!
+		wait_ready "$tmp/kill.$lib.err"
+		kill -9 $kpid
+		wait $kpid 2>/dev/null
+		sleep 0.3
+		after=$(names)
+		if [ "$after" = "$before" ]; then pass "dbus-sigkill-$lib"; else fail "dbus-sigkill-$lib" "bus names: $before before, $after after SIGKILL"; fi
+	done
+
+	# A bus that is not there, an address libdbus cannot parse, a name of the module that is no bus.
+	for case in "nobus dbus-session" "nosystem dbus-system" "badaddress dbus://nonsense" "noaddress dbus://unix:path=$tmp/none"; do
+		set -- $case
+		DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/none" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/none" \
+			"$t/sources-api" "$2" 1 >"$tmp/err-$1.sys" 2>&1
+		DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/none" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/none" \
+			$ours "$t/sources-api" "$2" 1 >"$tmp/err-$1.ours" 2>&1
+		if grep -q '^activate -1 ' "$tmp/err-$1.sys"; then
+			same "dbus-error-$1" "$tmp/err-$1.sys" "$tmp/err-$1.ours"
+		else
+			fail "dbus-error-$1" "the system libpcap did not fail: $(head -1 "$tmp/err-$1.sys")"
+		fi
+	done
+}
+if command -v dbus-daemon >/dev/null && command -v dbus-send >/dev/null; then
+	dbus_test
+else
+	skip dbus "dbus-daemon is not installed"
+fi
 
 # ---- netfilter: nflog and nfqueue in namespaces of our own ----
 if [ "$(id -u)" != 0 ]; then

@@ -13,6 +13,7 @@ public static class CaptureModules
     [
         new Netfilter.NetfilterCaptureModule(),
         new Netmap.NetmapCaptureModule(),
+        new DBus.DBusCaptureModule(),
         new Linux.LinuxCaptureModule(),
     ];
 

@@ -117,9 +117,11 @@ public abstract unsafe partial class Handle
     }
 
     /// <summary>pcap_setnonblock: recorded before activation, the handle's op after.</summary>
-    public int SetNonblock(bool nonblock)
+    public int SetNonblock(bool nonblock) => Activated ? SetNonblockOp(nonblock) : SetNonblockUnactivated(nonblock);
+
+    /// <summary>Before activation: the mode is recorded for pcap_activate (libpcap's pcap_setnonblock_unactivated).</summary>
+    protected virtual int SetNonblockUnactivated(bool nonblock)
     {
-        if (Activated) return SetNonblockOp(nonblock);
         Nonblock = nonblock;
         return 0;
     }
@@ -131,7 +133,10 @@ public abstract unsafe partial class Handle
     }
 
     /// <summary>pcap_getnonblock: 0 or 1, or -1 with the text set.</summary>
-    public int GetNonblock() => Activated ? GetNonblockOp() : NotActivated();
+    public int GetNonblock() => Activated ? GetNonblockOp() : GetNonblockUnactivated();
+
+    /// <summary>Before activation: libpcap's pcap_not_initialized (a module may answer earlier, as D-Bus does).</summary>
+    protected virtual int GetNonblockUnactivated() => NotActivated();
 
     protected virtual int GetNonblockOp() => Nonblock ? 1 : 0;
 

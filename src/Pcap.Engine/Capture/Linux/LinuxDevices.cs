@@ -55,8 +55,6 @@ static unsafe class LinuxDevices
             Flags = PcapIfUp | PcapIfRunning | StatusNotApplicable,
         });
         devices.Add(new Device("bluetooth-monitor") { Description = "Bluetooth Linux Monitor", Flags = PcapIfWireless | StatusNotApplicable });
-        devices.Add(new Device("dbus-system") { Description = "D-Bus system bus", Flags = StatusNotApplicable });
-        devices.Add(new Device("dbus-session") { Description = "D-Bus session bus", Flags = StatusNotApplicable });
     }
 
     /// <summary>libpcap's sockaddr lengths: sockaddr_in, sockaddr_in6, sockaddr_ll, else struct sockaddr.</summary>
