@@ -153,7 +153,11 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	if (end_after) {
-		signal(SIGALRM, on_alarm);
+		/* No SA_RESTART: a read blocked in the kernel must return to see the break flag. */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_alarm;
+		sigaction(SIGALRM, &sa, NULL);
 		alarm((unsigned)end_after);
 	}
 	fprintf(stderr, "ready\n");

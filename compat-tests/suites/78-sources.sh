@@ -309,3 +309,129 @@ api nfqueue-next-ex nfqueue 4 -m next
 api nfqueue-breakloop nfqueue 4 -b
 api nfqueue-filter nfqueue 3 -f "icmp[icmptype] = icmp-echo and ip[8] = 64"
 api nfqueue-snaplen nfqueue 3 -s 60
+
+# tcpdump and dumpcap write the same packets on both libraries (root kept for nfqueue's verdicts,
+# as libpcap's pcap-netfilter-linux.c asks: -Z root).
+# tool_pair NAME KIND COUNT SYS-CMD OURS-CMD: the commands (DEVICE and OUT replaced) on number 5 on
+# the system libpcap and 6 on ours, each printing "listening on" or "Capturing on" once it captures.
+tool_pair() {
+	name=$1 kind=$2 n=$3
+	for lib in sys ours; do
+		num=5 run="" cmd=$4
+		[ $lib = ours ] && num=6 run=$ours cmd=$5
+		cmd=$(echo "$cmd" | sed "s|DEVICE|$kind:$num|; s|OUT|$tmp/$name.$lib.pcap|")
+		bg_cap $run $cmd >"$tmp/$name.$lib.out" 2>"$tmp/$name.$lib.err" &
+		eval "${lib}_pid=\$!"
+	done
+	if ! wait_for "$tmp/$name.sys.err" "ing on" || ! wait_for "$tmp/$name.ours.err" "ing on"; then
+		fail "$name" "did not start: $(head -2 "$tmp/$name.sys.err" "$tmp/$name.ours.err" | tr '\n' ' ')"
+		kill -9 $sys_pid $ours_pid 2>/dev/null
+		return
+	fi
+	ping_peer "$n"
+	wait_pid $sys_pid 60 || { fail "$name" "the system libpcap's run did not finish"; kill -9 $ours_pid 2>/dev/null; return; }
+	wait_pid $ours_pid 60 || { fail "$name" "our run did not finish"; return; }
+	for lib in sys ours; do
+		tcpdump -r "$tmp/$name.$lib.pcap" -nn -t -v 2>&1 | grep -v '^reading from' >"$tmp/$name.$lib.txt"
+	done
+	if [ "$(grep -c 'ICMP echo request' "$tmp/$name.sys.txt")" != "$n" ]; then
+		fail "$name" "the system libpcap's file has not $n echo requests: $(head -2 "$tmp/$name.sys.txt" | tr '\n' ' ')"
+		return
+	fi
+	if ! cmp -s -n 24 "$tmp/$name.sys.pcap" "$tmp/$name.ours.pcap"; then
+		fail "$name" "file headers differ"
+		return
+	fi
+	same "$name" "$tmp/$name.sys.txt" "$tmp/$name.ours.txt"
+}
+tool_pair tcpdump-nflog nflog 3 "tcpdump -i DEVICE -c 3 -w OUT" "tcpdump -i DEVICE -c 3 -w OUT"
+tool_pair tcpdump-nfqueue nfqueue 3 "tcpdump -Z root -i DEVICE -c 3 -w OUT" "tcpdump -Z root -i DEVICE -c 3 -w OUT"
+# dumpcap reads one packet per select() wake-up. On the system libpcap it never gets the rest of an
+# nflog batch (libpcap holds them and the socket stays quiet), so ours is compared with tcpdump on
+# the system libpcap over the same packets. dumpcap gives up its capabilities after opening, so
+# nfqueue's verdicts fail (EPERM) on both libraries and it is not run on nfqueue.
+if command -v dumpcap >/dev/null; then
+	tool_pair dumpcap-nflog nflog 3 "tcpdump -i DEVICE -c 3 -w OUT" "dumpcap -P -i DEVICE -c 3 -w OUT"
+else
+	skip dumpcap "dumpcap is not installed"
+fi
+
+# tcpdump stopped by SIGINT while it waits in a read: both end at once with their packets written.
+for lib in sys ours; do
+	run=""
+	[ $lib = ours ] && run=$ours
+	bg_cap $run tcpdump -i nflog:$([ $lib = sys ] && echo 5 || echo 6) -w "$tmp/sigint.$lib.pcap" >/dev/null 2>"$tmp/sigint.$lib.err" &
+	eval "${lib}_pid=\$!"
+done
+wait_for "$tmp/sigint.sys.err" "listening on" && wait_for "$tmp/sigint.ours.err" "listening on"
+ping_peer 2
+sleep 1.5 # nflog hands its messages over once a second
+kill -INT $sys_pid $ours_pid
+ok=1
+wait_pid $sys_pid 30 || { fail sigint "tcpdump on the system libpcap did not stop"; ok=0; }
+wait_pid $ours_pid 30 || { fail sigint "tcpdump on our library did not stop"; ok=0; }
+if [ $ok = 1 ]; then
+	s=$(tcpdump -r "$tmp/sigint.sys.pcap" 2>/dev/null | grep -c 'ICMP echo request')
+	o=$(tcpdump -r "$tmp/sigint.ours.pcap" 2>/dev/null | grep -c 'ICMP echo request')
+	if [ "$s" = 2 ] && [ "$o" = 2 ]; then pass sigint; else fail sigint "echo requests written: $s on the system libpcap, $o on ours"; fi
+fi
+
+# Bad names and missing permission: the same status and text on both libraries, from the C
+# program and from tcpdump.
+err_case() {
+	name=$1
+	shift
+	in_cap "$@" "$t/sources-api" $ERR_ARGS >"$tmp/err-$name.sys" 2>&1
+	in_cap "$@" "$ours" "$t/sources-api" $ERR_ARGS >"$tmp/err-$name.ours" 2>&1
+	if grep -q '^activate -[0-9]' "$tmp/err-$name.sys"; then
+		same "error-$name" "$tmp/err-$name.sys" "$tmp/err-$name.ours"
+	else
+		fail "error-$name" "the system libpcap did not fail: $(head -1 "$tmp/err-$name.sys")"
+	fi
+}
+ERR_ARGS="nflog:abc 1" err_case group-not-a-number env
+ERR_ARGS="nfqueue:70000 1" err_case group-out-of-range env
+ERR_ARGS="nflog:1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33 1" err_case too-many-groups env
+ERR_ARGS="nflog:5,x 1" err_case group-list-trailing env
+ERR_ARGS="x/nflog 1" err_case path-prefix env
+ERR_ARGS="nflogx 1" err_case name-suffix env
+ERR_ARGS="nflog:7 1" err_case no-permission setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all
+ERR_ARGS="nfqueue:7 1" err_case no-permission-queue setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all
+# A group another socket holds.
+bg_cap "$ours" "$t/sources-api" nflog:8 1000 -e 4 >"$tmp/holder.out" 2>"$tmp/holder.err" &
+holder=$!
+wait_for "$tmp/holder.err" ready
+ERR_ARGS="nflog:8 1" err_case group-taken env
+kill -9 $holder 2>/dev/null
+wait $holder 2>/dev/null
+for lib in sys ours; do
+	run=""
+	[ $lib = ours ] && run=$ours
+	in_cap $run tcpdump -i nflog:99999 -c 1 >/dev/null 2>"$tmp/tcpdump-err.$lib"
+done
+same error-tcpdump "$tmp/tcpdump-err.sys" "$tmp/tcpdump-err.ours"
+
+# Nothing stays bound after pcap_close or after SIGKILL: the namespace's netfilter instances
+# (/proc/net/netfilter/nfnetlink_log and _queue list one line per bound group).
+bound() { in_cap cat /proc/net/netfilter/nfnetlink_log /proc/net/netfilter/nfnetlink_queue 2>/dev/null | awk '{print $1}' | grep -cx "$1"; }
+for kind in nflog nfqueue; do
+	for lib in sys ours; do
+		run=""
+		[ $lib = ours ] && run=$ours
+		bg_cap $run "$t/sources-api" $kind:9 1000 -e 1 -w >"$tmp/close-$kind.$lib" 2>"$tmp/close-$kind.$lib.err" &
+		cpid=$!
+		wait_for "$tmp/close-$kind.$lib.err" ready
+		during=$(bound 9)
+		wait_for "$tmp/close-$kind.$lib" closed
+		after=$(bound 9)
+		wait $cpid
+		if [ "$during" = 1 ] && [ "$after" = 0 ]; then pass "close-unbinds-$kind-$lib"; else fail "close-unbinds-$kind-$lib" "group 9 bound $during times while capturing, $after after pcap_close"; fi
+		bg_cap $run "$t/sources-api" $kind:9 1000 >"$tmp/kill-$kind.$lib" 2>"$tmp/kill-$kind.$lib.err" &
+		kpid=$!
+		wait_for "$tmp/kill-$kind.$lib.err" ready
+		kill -9 $kpid
+		wait $kpid 2>/dev/null
+		sleep 0.2
+		if [ "$(bound 9)" = 0 ]; then pass "sigkill-unbinds-$kind-$lib"; else fail "sigkill-unbinds-$kind-$lib" "group 9 still bound after SIGKILL"; fi
+	done
+done

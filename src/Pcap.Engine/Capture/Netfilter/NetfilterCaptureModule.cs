@@ -6,7 +6,8 @@ namespace Pcap.Engine.Capture.Netfilter;
 
 /// <summary>
 /// libpcap's netfilter module (pcap-netfilter-linux.c): <c>nflog[:GROUP[,GROUP...]]</c> and
-/// <c>nfqueue[:N[,N...]]</c>, after any last '/' of the name.
+/// <c>nfqueue[:N[,N...]]</c>. Debian's libpcap 1.10.3 does not claim a name with a path before
+/// them ("x/nflog" is no such device), so neither does this module.
 /// </summary>
 public sealed class NetfilterCaptureModule : CaptureModule
 {
@@ -15,9 +16,8 @@ public sealed class NetfilterCaptureModule : CaptureModule
 
     public override bool Claims(string device)
     {
-        string name = device[(device.LastIndexOf('/') + 1)..];
-        string rest = name.StartsWith(Nflog, StringComparison.Ordinal) ? name[Nflog.Length..]
-            : name.StartsWith(Nfqueue, StringComparison.Ordinal) ? name[Nfqueue.Length..]
+        string rest = device.StartsWith(Nflog, StringComparison.Ordinal) ? device[Nflog.Length..]
+            : device.StartsWith(Nfqueue, StringComparison.Ordinal) ? device[Nfqueue.Length..]
             : "-";
         return rest.Length == 0 || rest[0] == ':';
     }

@@ -15,11 +15,16 @@ namespace Pcap.Engine.Capture.Netfilter;
 /// and at close the packets still in the socket are accepted; the read timeout is honoured and a
 /// non-blocking read with nothing to read returns 0 (libpcap ignores the timeout and reports
 /// EAGAIN as an error); pcap_breakloop wakes a blocked read at once; packets a break held back
-/// are delivered by the next read, never dropped.
+/// are delivered by the next read, never dropped. The selectable descriptor is an epoll set of the
+/// socket and an eventfd that is readable while received messages wait in the buffer: a program
+/// that reads one packet per select() wake-up (dumpcap) gets them all, where libpcap's socket
+/// descriptor stays quiet over the rest of an nflog batch.
 /// </summary>
 public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
 {
     int fd = -1;
+    int selectFd = -1;  // epoll set: the socket and pendingFd
+    int pendingFd = -1; // eventfd, readable while messages wait in the buffer
     bool isQueue;
     byte* buffer;
     int bufferSize;     // libpcap's (pcap_bufsize)
@@ -29,7 +34,8 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
     PacketBatch? batch;
     uint sequence = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    public override int SelectableFd => fd;
+    public override int SelectableFd => selectFd;
+    public override int FileNo => fd;
     public override int BufferSize => bufferSize;
     public override int[]? DataLinks => isQueue || !Activated ? null : [DltNflog, DltIpv4];
 
@@ -87,9 +93,30 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
         }
         Block->WakeFd = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
         if (Block->WakeFd < 0) return Fail("eventfd", Marshal.GetLastPInvokeError());
+        if (OpenSelectable() < 0) return PcapError.Error;
         Block->StatsSource = StatsSource.Counters;
         batch = new PacketBatch();
         return 0;
+    }
+
+    int OpenSelectable()
+    {
+        pendingFd = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        if (pendingFd < 0) return Fail("eventfd", Marshal.GetLastPInvokeError());
+        selectFd = Libc.EpollCreate1(Libc.EPOLL_CLOEXEC);
+        if (selectFd < 0) return Fail("epoll_create1", Marshal.GetLastPInvokeError());
+        var ev = new Libc.EpollEvent { Events = Libc.EPOLLIN };
+        if (Libc.EpollCtl(selectFd, Libc.EPOLL_CTL_ADD, fd, &ev) < 0 || Libc.EpollCtl(selectFd, Libc.EPOLL_CTL_ADD, pendingFd, &ev) < 0)
+            return Fail("epoll_ctl", Marshal.GetLastPInvokeError());
+        return 0;
+    }
+
+    /// <summary>Makes the selectable descriptor readable while messages wait in the buffer, and quiet when none do.</summary>
+    void SignalPending()
+    {
+        ulong value = 1;
+        if (cursor < length) Unistd.Write(pendingFd, &value, sizeof(ulong));
+        else Unistd.Read(pendingFd, &value, sizeof(ulong));
     }
 
     const int SoRcvbuf = 8;
@@ -208,6 +235,13 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
     /// (after the filter) through the batch; in a queue each packet is accepted when it is received.
     /// </summary>
     protected override int Read(int maxPackets, IPacketSink sink)
+    {
+        int status = ReadMessages(maxPackets, sink);
+        SignalPending();
+        return status;
+    }
+
+    int ReadMessages(int maxPackets, IPacketSink sink)
     {
         if (TakeBreak()) return PcapError.Break;
         if (cursor >= length)
@@ -411,6 +445,9 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
         buffer = null;
         batch?.Dispose();
         batch = null;
+        if (selectFd >= 0) Libc.Close(selectFd);
+        if (pendingFd >= 0) Libc.Close(pendingFd);
+        selectFd = pendingFd = -1;
         if (Block != null && Block->WakeFd >= 0)
         {
             Libc.Close(Block->WakeFd);
