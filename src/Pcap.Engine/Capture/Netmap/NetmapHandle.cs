@@ -159,10 +159,11 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         {
             if (receiver.HasPackets)
             {
-                int n = receiver.Deliver(maxPackets, Filter, sink);
+                int n = receiver.Deliver(maxPackets, Filter, sink, Block);
                 Block->PsRecv = receiver.Delivered;
-                if (n > 0) return n;
+                // A pcap_breakloop from the callback ends the pass, as in libpcap's Linux module.
                 if (TakeBreak()) return PcapError.Break;
+                if (n > 0) return n;
                 continue;
             }
             if (Nonblock)
