@@ -3,10 +3,11 @@
  * scanners' receive loops), the read timeout on an idle handle, how long handed-out pointers stay
  * readable, and pcap_breakloop from inside the callback.
  *
- * Usage: poll-read MODE IFACE FILTER COUNT [SOURCE]
- *   SOURCE "inject": COUNT UDP frames are sent from a second handle on IFACE once the capture
- *   handle is open (its outgoing frames reach the capture handle); otherwise the program prints
- *   "ready" and another program sends COUNT frames that FILTER accepts.
+ * Usage: poll-read MODE IFACE FILTER COUNT [inject] [immediate]
+ *   inject: COUNT UDP frames are sent from a second handle on IFACE once the capture handle is
+ *   open (its outgoing frames reach the capture handle); otherwise the program prints "ready" and
+ *   another program sends COUNT frames that FILTER accepts.
+ *   immediate: the handle is in immediate mode (TPACKET_V2 on Linux instead of TPACKET_V3).
  * Modes (blocking handle, 1 ms timeout, FILTER installed, unless said otherwise):
  *   poll-next, epoll-next, select-next, poll-dispatch, epoll-dispatch, select-dispatch:
  *     for 2 s: wait 500 ms for the descriptor, then one pcap_next_ex or pcap_dispatch when it is
@@ -37,7 +38,7 @@
 #include <unistd.h>
 
 static pcap_t *p;
-static int got, count;
+static int got, count, immediate;
 static const char *stage = "setup";
 
 static void watchdog(int sig)
@@ -111,6 +112,7 @@ static void open_handle(const char *dev, const char *filter, int timeout, int bu
 	struct bpf_program prog;
 	p = pcap_create(dev, errbuf);
 	if (p == NULL || pcap_set_timeout(p, timeout) != 0 || pcap_set_snaplen(p, 256) != 0 ||
+	    pcap_set_immediate_mode(p, immediate) != 0 ||
 	    (bufsize && pcap_set_buffer_size(p, bufsize) != 0) || pcap_activate(p) < 0) {
 		printf("open: %s\n", p ? pcap_geterr(p) : errbuf);
 		exit(1);
@@ -314,7 +316,11 @@ int main(int argc, char **argv)
 	if (argc < 5)
 		return 2;
 	const char *mode = argv[1], *dev = argv[2], *filter = argv[3];
-	int self = argc > 5 && strcmp(argv[5], "inject") == 0;
+	int self = 0;
+	for (int i = 5; i < argc; i++) {
+		self |= strcmp(argv[i], "inject") == 0;
+		immediate |= strcmp(argv[i], "immediate") == 0;
+	}
 	count = atoi(argv[4]);
 	signal(SIGALRM, watchdog);
 	setvbuf(stdout, NULL, _IOLBF, 0);

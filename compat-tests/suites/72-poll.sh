@@ -5,7 +5,7 @@
 # test's own (compat-tests/live/netns.sh). Every run is bounded: a read that hangs is a FAIL.
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
-tests="poll-next epoll-next select-next poll-dispatch epoll-dispatch select-dispatch poll-next-peer
+tests="poll-next epoll-next select-next poll-dispatch epoll-dispatch select-dispatch poll-next-immediate poll-dispatch-immediate poll-next-peer
 idle-next idle-dispatch idle-block idle-nonblock keep-next keep-callback breakloop netmap-breakloop netmap-poll-next"
 skip_all() {
 	for t in $tests; do echo "SKIP poll/$t: $1"; done
@@ -77,6 +77,15 @@ for mode in poll-next epoll-next select-next poll-dispatch epoll-dispatch select
 		grep -q "^5 of 5, quiet after: [1-9]" "$tmp/$mode.$lib" && [ "$(cat "$tmp/$mode.$lib.rc")" = 0 ] || ok=0
 	done
 	if [ $ok = 1 ]; then pass "$mode ($(tail -1 "$tmp/$mode.ours"))"; else fail "$mode" "$(show "$mode")"; fi
+done
+# The same in immediate mode (TPACKET_V2: a frame at a time).
+for mode in poll-next poll-dispatch; do
+	both "$mode-immediate" "$mode" pcl0 udp 5 inject immediate
+	if grep -q "^5 of 5, quiet after: [1-9]" "$tmp/$mode-immediate.sys" && grep -q "^5 of 5, quiet after: [1-9]" "$tmp/$mode-immediate.ours"; then
+		pass "$mode-immediate ($(tail -1 "$tmp/$mode-immediate.ours"))"
+	else
+		fail "$mode-immediate" "$(show "$mode-immediate")"
+	fi
 done
 
 # The same with the frames coming in from the peer namespace.

@@ -18,6 +18,18 @@ public unsafe class NetmapReceiverTests
             Packets.Add((*header, (IntPtr)data, new ReadOnlySpan<byte>(data, (int)header->CapLen).ToArray()));
     }
 
+    // A pcap_breakloop from the callback: sets the handle's break flag at the given packet.
+    sealed class BreakingRecorder(HandleBlock* block, int at) : IPacketSink
+    {
+        public readonly Recorder Seen = new();
+
+        public void Packet(PacketHeader* header, byte* data)
+        {
+            Seen.Packet(header, data);
+            if (Seen.Packets.Count == at) block->BreakLoop = 1;
+        }
+    }
+
     static byte[] Frame(int length, byte seed)
     {
         var f = new byte[length];
@@ -130,6 +142,32 @@ public unsafe class NetmapReceiverTests
         Assert.Equal(3, rx.Deliver(-1, null, sink));
         Assert.False(rx.HasPackets);
         Assert.Equal(Frame(60, 4), sink.Packets[4].Bytes);
+    }
+
+    [Fact]
+    public void ABreakFromTheCallbackEndsThePassAndTheRestStaysInTheRing()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        for (byte i = 0; i < 5; i++) region.Receive(false, Frame(60, i));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var block = (HandleBlock*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)HandleBlock.Size);
+        try
+        {
+            var sink = new BreakingRecorder(block, 2);
+            Assert.Equal(2, rx.Deliver(0, null, sink, block));
+            Assert.Equal(2u, region.Rx(false)->Head); // the packets after the break are not released
+            Assert.True(rx.HasPackets);
+            block->BreakLoop = 0;
+            Assert.Equal(3, rx.Deliver(0, null, sink, block));
+            Assert.Equal(5, sink.Seen.Packets.Count);
+            Assert.Equal(Frame(60, 2), sink.Seen.Packets[2].Bytes);
+            Assert.Equal(5UL, rx.Delivered);
+            Assert.False(rx.HasPackets);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(block);
+        }
     }
 
     [Fact]
