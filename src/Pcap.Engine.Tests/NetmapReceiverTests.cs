@@ -51,6 +51,12 @@ public unsafe class NetmapReceiverTests
         Assert.Equal((IntPtr)NetmapRing.Buffer(ring, NetmapRing.Slot(ring, 0)), sink.Packets[0].Data);
         Assert.Equal(Frame(60, 1), sink.Packets[0].Bytes);
         Assert.Equal(60u, sink.Packets[0].Header.Len);
+        // pcap_next_ex's packet: its slot stays the program's (head before it) until the next read,
+        // but cur is past it, so poll no longer reports the ring readable.
+        Assert.Equal(0u, ring->Head);
+        Assert.Equal(1u, ring->Cur);
+        Assert.False(rx.HasPackets);
+        rx.ReleaseHeld();
         Assert.Equal(1u, ring->Head);
         Assert.Equal(1u, ring->Cur);
     }
@@ -106,7 +112,8 @@ public unsafe class NetmapReceiverTests
         Assert.Equal(150u, sink.Packets[0].Header.CapLen);
         Assert.Equal(Frame(150, 7), sink.Packets[0].Bytes);
         Assert.Equal(Frame(20, 9), sink.Packets[1].Bytes);
-        Assert.Equal(2u, region.Rx(false)->Head); // 6, 7, 0 then 1
+        Assert.Equal(2u, region.Rx(false)->Cur); // 6, 7, 0 then 1
+        Assert.Equal(1u, region.Rx(false)->Head); // the last packet handed out stays the program's
     }
 
     [Fact]
@@ -155,7 +162,8 @@ public unsafe class NetmapReceiverTests
         {
             var sink = new BreakingRecorder(block, 2);
             Assert.Equal(2, rx.Deliver(0, null, sink, block));
-            Assert.Equal(2u, region.Rx(false)->Head); // the packets after the break are not released
+            Assert.Equal(2u, region.Rx(false)->Cur); // the packets after the break are not released
+            Assert.Equal(1u, region.Rx(false)->Head); // the last one handed out stays the program's
             Assert.True(rx.HasPackets);
             block->BreakLoop = 0;
             Assert.Equal(3, rx.Deliver(0, null, sink, block));

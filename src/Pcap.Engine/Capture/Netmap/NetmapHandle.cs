@@ -151,6 +151,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
             Error = "This handle hasn't been activated yet";
             return PcapError.Error;
         }
+        receiver.ReleaseHeld();
         if (TakeBreak()) return PcapError.Break;
         long deadline = TimeoutOption > 0 ? Environment.TickCount64 + TimeoutOption : 0;
         bool synced = false;
@@ -276,6 +277,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         promiscFd = -1;
         // Released NS_FORWARD slots move on only at a sync: one last one so that no frame captured in
         // transparent mode is kept from the host.
+        receiver?.ReleaseHeld();
         if (receiver is { Transparent: true }) Libc.Ioctl(fd, NetmapAbi.NIOCRXSYNC, null);
         receiver?.Dispose();
         receiver = null;

@@ -25,6 +25,10 @@ public sealed unsafe class NetmapReceiver : IDisposable
     PacketHeader* headers;
     byte** batchData;
     uint* starts;
+    // pcap_next_ex and pcap_next: the slot of the packet handed out last stays the program's (head
+    // stops before it, cur goes past it, so poll no longer reports it) until the next read.
+    NetmapRing* heldRing;
+    uint heldTo;
 
     /// <summary>
     /// Collects the RX rings bound in <paramref name="nifp"/> and marks them NR_TIMESTAMP (stamped at
@@ -82,7 +86,8 @@ public sealed unsafe class NetmapReceiver : IDisposable
     /// Returns how many passed the filter and the direction and went to the sink. Packets go to a C
     /// callback in batches, as the Linux module hands them over; slots go back (head moves) after
     /// their batch, and packets a break kept from the callback stay in the ring for the next read.
-    /// Delivered data stays valid until the rings are synced again.
+    /// A packet handed to a callback stays valid until the rings are synced again; the last one handed
+    /// to another sink (pcap_next_ex) until <see cref="ReleaseHeld"/>, at the next read.
     /// </summary>
     public int Deliver(int maxPackets, Bpf.Program? filter, IPacketSink sink, HandleBlock* block = null)
     {
@@ -112,6 +117,7 @@ public sealed unsafe class NetmapReceiver : IDisposable
     /// </summary>
     bool DeliverBatch(NetmapRing* ring, bool host, int room, Bpf.Program? filter, IPacketSink sink, HandleBlock* block, ref int delivered)
     {
+        if (heldRing == ring) ReleaseHeld(); // the walk starts at head
         uint at = ring->Head;
         int n = 0;
         bool incomplete = false;
@@ -159,7 +165,19 @@ public sealed unsafe class NetmapReceiver : IDisposable
         Delivered += (ulong)handed;
         delivered += handed;
         // Slots go back up to the first packet the callback did not get.
-        Release(ring, handed < n ? starts[handed] : at);
+        uint to = handed < n ? starts[handed] : at;
+        if (handed > 0 && sink is not ICallbackSink && batchData[handed - 1] != reassembly)
+        {
+            ReleaseHeld();
+            Release(ring, starts[handed - 1]);
+            ring->Cur = to;
+            heldRing = ring;
+            heldTo = to;
+        }
+        else
+        {
+            Release(ring, to);
+        }
         if (incomplete && handed == n) ring->Cur = ring->Tail;
         return handed == n && !incomplete && at != ring->Tail;
     }
@@ -190,6 +208,16 @@ public sealed unsafe class NetmapReceiver : IDisposable
             at += s->Len;
         }
         return reassembly;
+    }
+
+    /// <summary>Gives back the slot pcap_next_ex's packet came from: called at the next read, and before the last sync at close.</summary>
+    public void ReleaseHeld()
+    {
+        if (heldRing == null) return;
+        uint cur = heldRing->Cur;
+        Release(heldRing, heldTo);
+        heldRing->Cur = cur;
+        heldRing = null;
     }
 
     // Gives the slots before `to` back (head = cur = to); in transparent mode each goes on to the other side.
