@@ -122,6 +122,22 @@ awk '{ s += $1; o += $2; b8 += $3; b4 += $4; n++ } END {
 	printf "        bare ring reader: 8 x 256 KiB %.1f ns, 4 x 1 MiB %.1f ns\n", b8 / n, b4 / n
 }' "$tmp/loop.ratios"
 
+# pcap_next_ex in a loop: a packet a call; the last packet of each block is copied before the block
+# goes back to the kernel (libpcap copies every packet).
+echo "pcap_next_ex in a loop: $FRAMES frames of 64 bytes at full rate"
+for round in $(seq "$ROUNDS"); do
+	set -- $(reader "$root/build/bench/live-loop-cpu" pcl0 next-ex)
+	s_cpu=$1 s_cap=$2 s_drop=$3
+	set -- $(reader "$root/build/bin/pcap-run" "$root/build/bench/live-loop-cpu" pcl0 next-ex)
+	o_cpu=$1 o_cap=$2 o_drop=$3
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v r="$round" 'BEGIN {
+		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
+		printf "           delivered       libpcap %8d    ours %8d;  dropped libpcap %d  ours %d\n", scap, ocap, sd, od
+	}'
+	echo "$s_cpu $o_cpu" >>"$tmp/nextex.ratios"
+done
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/nextex.ratios"
+
 echo "pcap_inject: $INJECT frames of 64 bytes"
 for round in $(seq "$ROUNDS"); do
 	s=$(in_cap "$root/build/bench/live-inject-rate" pcl0 "$INJECT")

@@ -18,6 +18,18 @@ public unsafe class NetmapReceiverTests
             Packets.Add((*header, (IntPtr)data, new ReadOnlySpan<byte>(data, (int)header->CapLen).ToArray()));
     }
 
+    // A pcap_breakloop from the callback: sets the handle's break flag at the given packet.
+    sealed class BreakingRecorder(HandleBlock* block, int at) : IPacketSink
+    {
+        public readonly Recorder Seen = new();
+
+        public void Packet(PacketHeader* header, byte* data)
+        {
+            Seen.Packet(header, data);
+            if (Seen.Packets.Count == at) block->BreakLoop = 1;
+        }
+    }
+
     static byte[] Frame(int length, byte seed)
     {
         var f = new byte[length];
@@ -39,6 +51,12 @@ public unsafe class NetmapReceiverTests
         Assert.Equal((IntPtr)NetmapRing.Buffer(ring, NetmapRing.Slot(ring, 0)), sink.Packets[0].Data);
         Assert.Equal(Frame(60, 1), sink.Packets[0].Bytes);
         Assert.Equal(60u, sink.Packets[0].Header.Len);
+        // pcap_next_ex's packet: its slot stays the program's (head before it) until the next read,
+        // but cur is past it, so poll no longer reports the ring readable.
+        Assert.Equal(0u, ring->Head);
+        Assert.Equal(1u, ring->Cur);
+        Assert.False(rx.HasPackets);
+        rx.ReleaseHeld();
         Assert.Equal(1u, ring->Head);
         Assert.Equal(1u, ring->Cur);
     }
@@ -94,7 +112,8 @@ public unsafe class NetmapReceiverTests
         Assert.Equal(150u, sink.Packets[0].Header.CapLen);
         Assert.Equal(Frame(150, 7), sink.Packets[0].Bytes);
         Assert.Equal(Frame(20, 9), sink.Packets[1].Bytes);
-        Assert.Equal(2u, region.Rx(false)->Head); // 6, 7, 0 then 1
+        Assert.Equal(2u, region.Rx(false)->Cur); // 6, 7, 0 then 1
+        Assert.Equal(1u, region.Rx(false)->Head); // the last packet handed out stays the program's
     }
 
     [Fact]
@@ -130,6 +149,33 @@ public unsafe class NetmapReceiverTests
         Assert.Equal(3, rx.Deliver(-1, null, sink));
         Assert.False(rx.HasPackets);
         Assert.Equal(Frame(60, 4), sink.Packets[4].Bytes);
+    }
+
+    [Fact]
+    public void ABreakFromTheCallbackEndsThePassAndTheRestStaysInTheRing()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        for (byte i = 0; i < 5; i++) region.Receive(false, Frame(60, i));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        var block = (HandleBlock*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)HandleBlock.Size);
+        try
+        {
+            var sink = new BreakingRecorder(block, 2);
+            Assert.Equal(2, rx.Deliver(0, null, sink, block));
+            Assert.Equal(2u, region.Rx(false)->Cur); // the packets after the break are not released
+            Assert.Equal(1u, region.Rx(false)->Head); // the last one handed out stays the program's
+            Assert.True(rx.HasPackets);
+            block->BreakLoop = 0;
+            Assert.Equal(3, rx.Deliver(0, null, sink, block));
+            Assert.Equal(5, sink.Seen.Packets.Count);
+            Assert.Equal(Frame(60, 2), sink.Seen.Packets[2].Bytes);
+            Assert.Equal(5UL, rx.Delivered);
+            Assert.False(rx.HasPackets);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(block);
+        }
     }
 
     [Fact]

@@ -8,7 +8,10 @@ namespace Pcap.Engine.Capture.Linux;
 
 /// <summary>
 /// Reading the ring: libpcap's pcap_read_linux_mmap_v3/_v2, pcap_wait_for_frames_mmap and
-/// pcap_handle_packet_mmap. Packets go to the sink straight from the ring.
+/// pcap_handle_packet_mmap. Packets go to the sink straight from the ring, and a block (V3) or
+/// frame (V2) goes back to the kernel as soon as its last packet has been delivered, as in libpcap:
+/// once everything is consumed the descriptor is no longer readable, so a program's own poll times
+/// out. Unlike libpcap, a positive read timeout also bounds the wait on an idle V3 ring.
 /// </summary>
 public sealed unsafe partial class PacketSocketHandle
 {
@@ -22,9 +25,11 @@ public sealed unsafe partial class PacketSocketHandle
     byte* prefetched;
     byte* blockEnd;
     const int PrefetchDistance = 2048;
-    // The block (V3) or frame (V2) the last delivered packet came from goes back to the kernel at the
-    // next read, not at once: pcap_next_ex's pointer stays valid until then without a copy.
-    uint* pendingStatus;
+    // V3: the block whose last packets a pcap_breakloop kept prepared; it goes back once they are delivered.
+    uint* heldStatus;
+    // pcap_next_ex/pcap_next (libpcap's oneshot buffer): a packet whose block or frame goes back to
+    // the kernel in the same read is copied here, so its pointer stays valid until the next read.
+    byte* oneshot;
     int loopbackIndex = -1;
     bool netdown;         // ENETDOWN seen: the device went down or away
 
@@ -43,9 +48,12 @@ public sealed unsafe partial class PacketSocketHandle
 
     void SetPollTimeout()
     {
-        // V3: the kernel's block timer does the timeout, so poll blocks; V2: poll times out itself.
+        // libpcap polls a V3 ring with no timeout and leaves the timeout to the kernel's block timer,
+        // which retires only a block that holds a packet, so its reads never end on an idle
+        // interface. Here poll waits at most the timeout too: at full rate blocks fill long before
+        // it, so batching and wake-ups are unchanged; when idle a read returns 0 once a timeout.
         if (timeout == 0) pollTimeout = -1;
-        else if (timeout > 0) pollTimeout = tpVersion == Tpacket.V3 ? -1 : timeout;
+        else if (timeout > 0) pollTimeout = timeout;
         else pollTimeout = 0;
         if (loopbackIndex < 0)
         {
@@ -56,17 +64,14 @@ public sealed unsafe partial class PacketSocketHandle
 
     static bool Owned(uint* status) => (Volatile.Read(ref *status) & Tpacket.StatusUser) != 0;
 
-    void Defer(uint* status)
-    {
-        if (pendingStatus != null) Volatile.Write(ref *pendingStatus, Tpacket.StatusKernel);
-        pendingStatus = status;
-    }
+    static void Release(uint* status) => Volatile.Write(ref *status, Tpacket.StatusKernel);
 
-    void ReleasePending()
+    /// <summary>libpcap's pcap_oneshot_linux: the packet copied out of a slot about to go back to the kernel.</summary>
+    byte* OneShot(byte* data, uint length)
     {
-        if (pendingStatus == null) return;
-        Volatile.Write(ref *pendingStatus, Tpacket.StatusKernel);
-        pendingStatus = null;
+        if (oneshot == null) oneshot = (byte*)NativeMemory.Alloc((nuint)System.Math.Max(Snapshot, 1));
+        System.Buffer.MemoryCopy(data, oneshot, Snapshot, length);
+        return oneshot;
     }
 
     uint* StatusOf(int index) => (uint*)(frames[index] + (tpVersion == Tpacket.V3 ? Tpacket.BlockStatus : Tpacket.V2Status));
@@ -80,7 +85,6 @@ public sealed unsafe partial class PacketSocketHandle
         }
         if (maxPackets <= 0) maxPackets = int.MaxValue;
         if (leftoverStart < leftoverCount) return DeliverLeftovers(maxPackets, sink);
-        ReleasePending();
         return tpVersion == Tpacket.V3 ? ReadV3(maxPackets, sink) : ReadV2(maxPackets, sink);
     }
 
@@ -162,10 +166,20 @@ public sealed unsafe partial class PacketSocketHandle
         else
         {
             for (delivered = 0; delivered < n && Block->BreakLoop == 0; delivered++)
-                sink.Packet(batchHeaders + leftoverStart + delivered, batchData[leftoverStart + delivered]);
+            {
+                PacketHeader* header = batchHeaders + leftoverStart + delivered;
+                byte* data = batchData[leftoverStart + delivered];
+                if (heldStatus != null && leftoverStart + delivered == leftoverCount - 1) data = OneShot(data, header->CapLen);
+                sink.Packet(header, data);
+            }
         }
         leftoverStart += delivered;
-        if (leftoverStart >= leftoverCount) leftoverStart = leftoverCount = 0;
+        if (leftoverStart >= leftoverCount)
+        {
+            leftoverStart = leftoverCount = 0;
+            if (heldStatus != null) Release(heldStatus);
+            heldStatus = null;
+        }
         if (TakeBreak()) return PcapError.Break;
         return delivered;
     }
@@ -213,7 +227,8 @@ public sealed unsafe partial class PacketSocketHandle
                     int r = HandlePacket(sink, h, *(uint*)(h + Tpacket.V3Len), *(ushort*)(h + Tpacket.V3Mac),
                         *(uint*)(h + Tpacket.V3Snaplen), *(uint*)(h + Tpacket.V3Sec), *(uint*)(h + Tpacket.V3Nsec),
                         (status & Tpacket.StatusVlanValid) != 0 || tci != 0, tci,
-                        (status & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V3VlanTpid) : (ushort)0x8100);
+                        (status & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V3VlanTpid) : (ushort)0x8100,
+                        packetsLeft == 1);
                     if (r == 1) delivered++;
                     else if (r < 0)
                     {
@@ -225,7 +240,8 @@ public sealed unsafe partial class PacketSocketHandle
                 }
                 if (packetsLeft <= 0)
                 {
-                    Defer(StatusOf(offset));
+                    if (leftoverStart < leftoverCount) heldStatus = StatusOf(offset);
+                    else Release(StatusOf(offset));
                     CountFilteredBlock();
                     if (++offset >= frameCount) offset = 0;
                     currentPacket = null;
@@ -255,10 +271,10 @@ public sealed unsafe partial class PacketSocketHandle
             int r = HandlePacket(sink, h, *(uint*)(h + Tpacket.V2Len), *(ushort*)(h + Tpacket.V2Mac),
                 *(uint*)(h + Tpacket.V2Snaplen), *(uint*)(h + Tpacket.V2Sec), *(uint*)(h + Tpacket.V2Nsec),
                 (st & Tpacket.StatusVlanValid) != 0 || tci != 0, tci,
-                (st & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V2VlanTpid) : (ushort)0x8100);
+                (st & Tpacket.StatusVlanTpidValid) != 0 ? *(ushort*)(h + Tpacket.V2VlanTpid) : (ushort)0x8100, true);
             if (r == 1) delivered++;
             else if (r < 0) return r;
-            Defer(status);
+            Release(status);
             CountFilteredBlock();
             if (++offset >= frameCount) offset = 0;
             if (TakeBreak()) return PcapError.Break;
@@ -268,12 +284,12 @@ public sealed unsafe partial class PacketSocketHandle
 
     /// <summary>
     /// libpcap's pcap_wait_for_frames_mmap: poll the socket and the breakloop eventfd until packets
-    /// are there, a break, an error, or (non-blocking) one empty poll.
+    /// are there, a break, an error, the timeout (which libpcap's V3 reader never sees), or
+    /// (non-blocking) one empty poll. Returns 0 in every case but a break or an error.
     /// </summary>
     int WaitForFrames()
     {
-        // A block still held would make poll report the socket readable at once.
-        ReleasePending();
+        long deadline = pollTimeout > 0 ? System.Environment.TickCount64 + pollTimeout : 0;
         var fds = stackalloc Libc.PollFd[2];
         fds[0].Fd = fd;
         fds[0].Events = Libc.POLLIN;
@@ -282,7 +298,8 @@ public sealed unsafe partial class PacketSocketHandle
         for (;;)
         {
             fds[0].Revents = fds[1].Revents = 0;
-            int ret = Libc.Poll(fds, 2, netdown && pollTimeout != 0 ? 1 : pollTimeout);
+            int wait = pollTimeout > 0 ? (int)System.Math.Max(0, deadline - System.Environment.TickCount64) : pollTimeout;
+            int ret = Libc.Poll(fds, 2, netdown && wait != 0 ? 1 : wait);
             if (ret < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
@@ -349,17 +366,24 @@ public sealed unsafe partial class PacketSocketHandle
                 if ((ifr.Flags & 1 /* IFF_UP */) != 0) netdown = false;
             }
             if (pollTimeout == 0) break;
+            if (pollTimeout > 0 && ret == 0 && System.Environment.TickCount64 >= deadline) break;
         }
         return 0;
     }
 
-    /// <summary>One frame of the ring to the sink (libpcap's pcap_handle_packet_mmap): 1 delivered, 0 dropped, -1 error.</summary>
+    /// <summary>
+    /// One frame of the ring to the sink (libpcap's pcap_handle_packet_mmap): 1 delivered, 0 dropped,
+    /// -1 error. <paramref name="goesBack"/>: its block or frame goes back to the kernel in this read,
+    /// so pcap_next_ex and pcap_next get a copy.
+    /// </summary>
     int HandlePacket(IPacketSink sink, byte* frame, uint length, uint mac, uint snaplen, uint sec, uint nsec,
-        bool vlanValid, ushort tci, ushort tpid)
+        bool vlanValid, ushort tci, ushort tpid, bool goesBack)
     {
         PacketHeader header;
         int r = Prepare(frame, length, mac, snaplen, sec, nsec, vlanValid, tci, tpid, &header, out byte* data);
-        if (r == 1) sink.Packet(&header, data);
+        if (r != 1) return r;
+        if (goesBack && sink is not ICallbackSink) data = OneShot(data, header.CapLen);
+        sink.Packet(&header, data);
         return r;
     }
 

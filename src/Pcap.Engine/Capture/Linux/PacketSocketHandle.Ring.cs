@@ -186,8 +186,10 @@ public sealed unsafe partial class PacketSocketHandle
             NativeMemory.Free(frames);
             frames = null;
         }
-        pendingStatus = null;
+        heldStatus = null;
         currentPacket = null;
+        NativeMemory.Free(oneshot);
+        oneshot = null;
         NativeMemory.Free(batchHeaders);
         NativeMemory.Free(batchData);
         batchHeaders = null;

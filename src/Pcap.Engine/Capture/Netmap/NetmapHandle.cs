@@ -151,6 +151,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
             Error = "This handle hasn't been activated yet";
             return PcapError.Error;
         }
+        receiver.ReleaseHeld();
         if (TakeBreak()) return PcapError.Break;
         long deadline = TimeoutOption > 0 ? Environment.TickCount64 + TimeoutOption : 0;
         bool synced = false;
@@ -159,10 +160,11 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         {
             if (receiver.HasPackets)
             {
-                int n = receiver.Deliver(maxPackets, Filter, sink);
+                int n = receiver.Deliver(maxPackets, Filter, sink, Block);
                 Block->PsRecv = receiver.Delivered;
-                if (n > 0) return n;
+                // A pcap_breakloop from the callback ends the pass, as in libpcap's Linux module.
                 if (TakeBreak()) return PcapError.Break;
+                if (n > 0) return n;
                 continue;
             }
             if (Nonblock)
@@ -275,6 +277,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         promiscFd = -1;
         // Released NS_FORWARD slots move on only at a sync: one last one so that no frame captured in
         // transparent mode is kept from the host.
+        receiver?.ReleaseHeld();
         if (receiver is { Transparent: true }) Libc.Ioctl(fd, NetmapAbi.NIOCRXSYNC, null);
         receiver?.Dispose();
         receiver = null;

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using Pcap.Engine.Handles;
+using Pcap.Engine.Interop;
 
 namespace Pcap.Engine.Capture.Netmap;
 
@@ -19,7 +20,15 @@ public sealed unsafe class NetmapReceiver : IDisposable
     int nextRing;
     byte* reassembly;
     uint reassemblySize;
-    PacketHeader* header;
+    // A batch: the headers and data handed to the sink in one call, and the first slot of each packet.
+    const int BatchSize = 64;
+    PacketHeader* headers;
+    byte** batchData;
+    uint* starts;
+    // pcap_next_ex and pcap_next: the slot of the packet handed out last stays the program's (head
+    // stops before it, cur goes past it, so poll no longer reports it) until the next read.
+    NetmapRing* heldRing;
+    uint heldTo;
 
     /// <summary>
     /// Collects the RX rings bound in <paramref name="nifp"/> and marks them NR_TIMESTAMP (stamped at
@@ -42,7 +51,9 @@ public sealed unsafe class NetmapReceiver : IDisposable
         rings = found.ToArray();
         hostRing = host.ToArray();
         Transparent = transparent;
-        header = (PacketHeader*)NativeMemory.AllocZeroed((nuint)sizeof(PacketHeader));
+        headers = (PacketHeader*)NativeMemory.AllocZeroed(BatchSize, (nuint)sizeof(PacketHeader));
+        batchData = (byte**)NativeMemory.AllocZeroed(BatchSize, (nuint)sizeof(byte*));
+        starts = (uint*)NativeMemory.AllocZeroed(BatchSize, sizeof(uint));
     }
 
     public int RingCount => rings.Length;
@@ -70,64 +81,115 @@ public sealed unsafe class NetmapReceiver : IDisposable
 
     /// <summary>
     /// Consumes packets from the rings, round robin from where the last call stopped, until
-    /// <paramref name="maxPackets"/> were delivered (no limit when it is 0 or less) or the rings hold no
-    /// complete packet. Returns how many passed the filter and the direction and went to the sink.
-    /// Delivered data stays valid until the rings are synced again.
+    /// <paramref name="maxPackets"/> were delivered (no limit when it is 0 or less), the rings hold no
+    /// complete packet, or a pcap_breakloop (the flag in <paramref name="block"/>) ends the pass.
+    /// Returns how many passed the filter and the direction and went to the sink. Packets go to a C
+    /// callback in batches, as the Linux module hands them over; slots go back (head moves) after
+    /// their batch, and packets a break kept from the callback stay in the ring for the next read.
+    /// A packet handed to a callback stays valid until the rings are synced again; the last one handed
+    /// to another sink (pcap_next_ex) until <see cref="ReleaseHeld"/>, at the next read.
     /// </summary>
-    public int Deliver(int maxPackets, Bpf.Program? filter, IPacketSink sink)
+    public int Deliver(int maxPackets, Bpf.Program? filter, IPacketSink sink, HandleBlock* block = null)
     {
         int delivered = 0;
         for (int n = 0; n < rings.Length; n++)
         {
             int index = nextRing;
             var ring = (NetmapRing*)rings[index];
-            while (ring->Head != ring->Tail)
+            for (;;)
             {
-                if (maxPackets > 0 && delivered >= maxPackets) return delivered;
-                if (!TakePacket(ring, hostRing[index], filter, sink, ref delivered)) break;
+                int room = maxPackets > 0 ? Math.Min(BatchSize, maxPackets - delivered) : BatchSize;
+                if (room == 0) return delivered;
+                bool more = DeliverBatch(ring, hostRing[index], room, filter, sink, block, ref delivered);
+                if (block != null && block->BreakLoop != 0) return delivered;
+                if (!more) break;
             }
             nextRing = index + 1 == rings.Length ? 0 : index + 1;
         }
         return delivered;
     }
 
-    // One packet from [head, tail). When its NS_MOREFRAG chain is not complete yet, cur moves to tail
-    // (head stays): the next poll waits for more slots instead of reporting the ring readable again.
-    bool TakePacket(NetmapRing* ring, bool host, Bpf.Program? filter, IPacketSink sink, ref int delivered)
+    /// <summary>
+    /// Up to <paramref name="room"/> packets of one ring to the sink. False when the ring holds no
+    /// further complete packet. When an NS_MOREFRAG chain is not complete yet, cur moves to tail
+    /// (head stays at its first slot): the next poll waits for more slots instead of reporting the
+    /// ring readable again.
+    /// </summary>
+    bool DeliverBatch(NetmapRing* ring, bool host, int room, Bpf.Program? filter, IPacketSink sink, HandleBlock* block, ref int delivered)
     {
-        uint first = ring->Head, last = first, length = 0;
-        int fragments = 1;
-        for (;;)
+        if (heldRing == ring) ReleaseHeld(); // the walk starts at head
+        uint at = ring->Head;
+        int n = 0;
+        bool incomplete = false;
+        while (n < room && at != ring->Tail)
         {
-            NetmapSlot* s = NetmapRing.Slot(ring, last);
-            length += s->Len;
-            if ((s->Flags & NetmapAbi.SlotMoreFrag) == 0 || fragments == NetmapAbi.MaxFragments) break;
-            last = NetmapRing.Next(ring, last);
-            if (last == ring->Tail)
+            uint first = at, last = first, length = 0;
+            int fragments = 1;
+            for (;;)
             {
-                ring->Cur = ring->Tail;
-                return false;
+                NetmapSlot* s = NetmapRing.Slot(ring, last);
+                length += s->Len;
+                if ((s->Flags & NetmapAbi.SlotMoreFrag) == 0 || fragments == NetmapAbi.MaxFragments) break;
+                last = NetmapRing.Next(ring, last);
+                if (last == ring->Tail)
+                {
+                    incomplete = true;
+                    break;
+                }
+                fragments++;
             }
-            fragments++;
+            if (incomplete) break;
+            at = NetmapRing.Next(ring, last);
+
+            byte* data = fragments == 1 ? NetmapRing.Buffer(ring, NetmapRing.Slot(ring, first)) : Join(ring, first, fragments, length);
+            bool wanted = Direction == DirectionInOut || (Direction == DirectionIn) != host;
+            uint keep = wanted ? Math.Min(length, (uint)SnapLength) : 0;
+            if (keep > 0 && filter != null)
+                keep = Math.Min(keep, filter.Run(data, length, length));
+            if (keep > 0)
+            {
+                PacketHeader* header = headers + n;
+                header->TvSec = ring->TsSec;
+                header->TvUsec = Precision == TimestampPrecision.Nano ? ring->TsUsec * 1000 : ring->TsUsec;
+                header->CapLen = keep;
+                header->Len = length;
+                batchData[n] = data;
+                starts[n] = first;
+                n++;
+            }
+            // The reassembly buffer holds one packet: a joined packet ends its batch.
+            if (fragments > 1) break;
         }
 
-        byte* data = fragments == 1 ? NetmapRing.Buffer(ring, NetmapRing.Slot(ring, first)) : Join(ring, first, fragments, length);
-        bool wanted = Direction == DirectionInOut || (Direction == DirectionIn) != host;
-        uint keep = wanted ? Math.Min(length, (uint)SnapLength) : 0;
-        if (keep > 0 && filter != null)
-            keep = Math.Min(keep, filter.Run(data, length, length));
-        if (keep > 0)
+        int handed = n == 0 ? 0 : Hand(sink, n, block);
+        Delivered += (ulong)handed;
+        delivered += handed;
+        // Slots go back up to the first packet the callback did not get.
+        uint to = handed < n ? starts[handed] : at;
+        if (handed > 0 && sink is not ICallbackSink && batchData[handed - 1] != reassembly)
         {
-            header->TvSec = ring->TsSec;
-            header->TvUsec = Precision == TimestampPrecision.Nano ? ring->TsUsec * 1000 : ring->TsUsec;
-            header->CapLen = keep;
-            header->Len = length;
-            Delivered++;
-            delivered++;
-            sink.Packet(header, data);
+            ReleaseHeld();
+            Release(ring, starts[handed - 1]);
+            ring->Cur = to;
+            heldRing = ring;
+            heldTo = to;
         }
-        Release(ring, first, fragments);
-        return true;
+        else
+        {
+            Release(ring, to);
+        }
+        if (incomplete && handed == n) ring->Cur = ring->Tail;
+        return handed == n && !incomplete && at != ring->Tail;
+    }
+
+    /// <summary>The batch to the sink; a C callback gets it through the shim, which stops at a pcap_breakloop.</summary>
+    int Hand(IPacketSink sink, int n, HandleBlock* block)
+    {
+        if (sink is ICallbackSink callback && block != null)
+            return Shim.Deliver(callback.Callback, callback.User, headers, batchData, n, block);
+        int i = 0;
+        for (; i < n && (block == null || block->BreakLoop == 0); i++) sink.Packet(headers + i, batchData[i]);
+        return i;
     }
 
     byte* Join(NetmapRing* ring, uint first, int fragments, uint length)
@@ -148,21 +210,34 @@ public sealed unsafe class NetmapReceiver : IDisposable
         return reassembly;
     }
 
-    // Gives the slots back (head = cur = past the packet); in transparent mode each goes on to the other side.
-    void Release(NetmapRing* ring, uint first, int fragments)
+    /// <summary>Gives back the slot pcap_next_ex's packet came from: called at the next read, and before the last sync at close.</summary>
+    public void ReleaseHeld()
     {
-        uint slot = first;
-        for (int f = 0; f < fragments; f++, slot = NetmapRing.Next(ring, slot))
-            if (Transparent)
+        if (heldRing == null) return;
+        uint cur = heldRing->Cur;
+        Release(heldRing, heldTo);
+        heldRing->Cur = cur;
+        heldRing = null;
+    }
+
+    // Gives the slots before `to` back (head = cur = to); in transparent mode each goes on to the other side.
+    void Release(NetmapRing* ring, uint to)
+    {
+        if (Transparent)
+            for (uint slot = ring->Head; slot != to; slot = NetmapRing.Next(ring, slot))
                 NetmapRing.Slot(ring, slot)->Flags |= NetmapAbi.SlotForward;
-        ring->Head = ring->Cur = slot;
+        ring->Head = ring->Cur = to;
     }
 
     public void Dispose()
     {
         NativeMemory.Free(reassembly);
-        NativeMemory.Free(header);
+        NativeMemory.Free(headers);
+        NativeMemory.Free(batchData);
+        NativeMemory.Free(starts);
         reassembly = null;
-        header = null;
+        headers = null;
+        batchData = null;
+        starts = null;
     }
 }
