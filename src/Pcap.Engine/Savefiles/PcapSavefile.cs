@@ -110,12 +110,9 @@ public sealed unsafe class PcapSavefile : SavefileHandle
     private protected override int NextPacket(PacketHeader* header, out byte* data, bool mayRead)
     {
         data = null;
-        long available = Input.Available;
-        if (available < recordHeaderSize)
-        {
-            if (!mayRead) return NotBuffered;
-            available = Input.Ensure(recordHeaderSize);
-        }
+        // Through Ensure even when buffered: it notes how far the reader looked, which a bad record consumes.
+        if (!mayRead && Input.Available < recordHeaderSize) return NotBuffered;
+        long available = Input.Ensure(recordHeaderSize);
         if (available < recordHeaderSize)
         {
             if (available == 0) return 0;
@@ -141,13 +138,10 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         if (caplen > maxCaplen)
             throw BogusLength(caplen, maxCaplen, Snapshot); // a damaged or fuzzed file
         long recordSize = recordHeaderSize + (long)caplen;
+        if (!mayRead && available < recordSize) return NotBuffered;
+        available = Input.Ensure(recordSize);
         if (available < recordSize)
-        {
-            if (!mayRead) return NotBuffered;
-            available = Input.Ensure(recordSize);
-            if (available < recordSize)
-                throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
-        }
+            throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
         r = Input.Current;
         RecordStart = Input.Position;
         Input.Consume(recordSize);

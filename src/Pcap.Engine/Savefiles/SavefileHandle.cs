@@ -122,6 +122,7 @@ public abstract unsafe class SavefileHandle : Handle
         catch (PcapException e)
         {
             // As libpcap, an error loses the count of packets already delivered in this call.
+            Input.DropExamined();
             Error = e.Message;
             return PcapError.Error;
         }
@@ -278,6 +279,7 @@ public abstract unsafe class SavefileHandle : Handle
         {
             if (failure == null)
                 return PcapError.Break; // end of file
+            Input.DropExamined();
             Error = failure.Message;
             return PcapError.Error;
         }

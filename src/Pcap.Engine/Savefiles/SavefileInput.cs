@@ -31,6 +31,7 @@ internal sealed unsafe class SavefileInput : IDisposable
     long end;   // one past the last byte read
     bool endOfFile;
     long bufferOffset = -1; // the file offset of buffer[0] when the file is seekable, else -1
+    long examined; // one past the last byte the reader asked for
 
     public SavefileInput(IntPtr file, bool followStream)
     {
@@ -70,6 +71,13 @@ internal sealed unsafe class SavefileInput : IDisposable
         endOfFile = false;
     }
 
+    /// <summary>
+    /// After a record that ended in error: the bytes the reader asked for are gone, as libpcap's reader has
+    /// read them from its stream, so the next record starts after them (and a program that asks for the
+    /// <c>FILE *</c> then finds it where libpcap's would stand).
+    /// </summary>
+    public void DropExamined() => start = Math.Max(start, Math.Min(examined, end));
+
     /// <summary>The unconsumed bytes start here; valid until the next <see cref="Ensure"/>.</summary>
     public byte* Current => buffer + start;
 
@@ -88,7 +96,11 @@ internal sealed unsafe class SavefileInput : IDisposable
     /// Makes at least <paramref name="count"/> bytes available at <see cref="Current"/> and returns how many
     /// are (fewer only at end of file). A read error throws libpcap's "error reading dump file" text.
     /// </summary>
-    public long Ensure(long count) => end - start >= count ? end - start : Fill(count);
+    public long Ensure(long count)
+    {
+        examined = start + count;
+        return end - start >= count ? end - start : Fill(count);
+    }
 
     long Fill(long count)
     {
@@ -98,6 +110,7 @@ internal sealed unsafe class SavefileInput : IDisposable
             Buffer.MemoryCopy(buffer + start, buffer, capacity, end - start);
             if (bufferOffset >= 0) bufferOffset += start;
             end -= start;
+            examined -= start;
             start = 0;
         }
         if (count > capacity)
