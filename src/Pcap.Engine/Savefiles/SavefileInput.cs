@@ -139,9 +139,9 @@ internal sealed unsafe class SavefileInput : IDisposable
 
     long ReadStream(byte* into, long size)
     {
-        nuint got = Stdio.Fread(into, 1, (nuint)size, File);
+        nuint got = Stdio.FreadUnlocked(into, 1, (nuint)size, File);
         if (got < (nuint)size && Stdio.Ferror(File) != 0)
-            throw ReadError(Marshal.GetLastPInvokeError());
+            throw ReadError(Errno.Current);
         return (long)got;
     }
 
