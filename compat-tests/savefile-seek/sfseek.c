@@ -10,6 +10,8 @@
  *   late     read half with pcap_loop before asking for the FILE *, then ftell, seek back and read on
  *   fopen    open with pcap_fopen_offline and move the program's own FILE *, never calling pcap_file
  *   odd      seek into the middle of records (a damaged position) and report what reading gives
+ *   mixed    never asks for the FILE *: pcap_next_ex, pcap_next, pcap_dispatch and pcap_loop in turn, with
+ *            pcap_bufsize and a filter set and removed between them (the reader's read-ahead must not show)
  * and sfseek gen FILE COUNT pcap|pcapng writes COUNT frames of varied sizes (larger than a read buffer).
  */
 #include <pcap/pcap.h>
@@ -201,6 +203,28 @@ int main(int argc, char **argv)
 		seek(middle, "back to the middle");
 		read_on(p, n, 1);
 		seek(middle, "back to the middle again");
+		read_on(p, -1, 2);
+		pcap_close(p);
+		return 0;
+	}
+	if (strcmp(mode, "mixed") == 0) {
+		struct bpf_program odd_length, all;
+		int have_filter = pcap_compile(p, &odd_length, "len & 1 == 1", 1, PCAP_NETMASK_UNKNOWN) == 0 &&
+		    pcap_compile(p, &all, "", 1, PCAP_NETMASK_UNKNOWN) == 0;
+		for (int way = 0; way < 40; way++) {
+			if (way % 3 == 2) {
+				struct pcap_pkthdr h;
+				const u_char *d = pcap_next(p, &h);
+				if (d != NULL)
+					show("next", &h, d);
+				else
+					printf("next: none\n");
+			}
+			read_on(p, 1 + way % 5, way);
+			printf("bufsize %d\n", pcap_bufsize(p));
+			if (have_filter && way % 7 == 3)
+				printf("setfilter %d\n", pcap_setfilter(p, way % 2 ? &odd_length : &all));
+		}
 		read_on(p, -1, 2);
 		pcap_close(p);
 		return 0;

@@ -21,7 +21,7 @@ compare() {
 	fi
 }
 
-modes="back forward rewind late fopen odd"
+modes="back forward rewind late fopen odd mixed"
 seek_all() { # seek_all PREFIX FILE...
 	prefix=$1
 	shift

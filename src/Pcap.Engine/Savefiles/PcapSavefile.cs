@@ -180,12 +180,12 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             h->CapLen = caplen;
             h->Len = *(uint*)(r + 12);
             batch.Data[n] = r + RecordHeaderSize;
-            batch.Starts[n] = position;
-            batch.BufferSizes[n] = size;
-            n++;
             r += recordSize;
             position += recordSize;
             available -= recordSize;
+            batch.Ends[n] = position;
+            batch.BufferSizes[n] = size;
+            n++;
         }
         Input.Position = position;
         return n;

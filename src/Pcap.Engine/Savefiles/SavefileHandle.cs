@@ -78,14 +78,14 @@ public abstract unsafe class SavefileHandle : Handle
     /// </summary>
     private protected virtual int TakeBuffered(Batch batch, int n, int room) => n;
 
-    /// <summary>Where one batch's records go: headers and data for C, and what undoing each one takes.</summary>
-    private protected readonly struct Batch(PacketHeader* headers, byte** data, long* starts, int* bufferSizes)
+    /// <summary>Where one batch's records go: headers and data for C, and what undoing the records after each takes.</summary>
+    private protected readonly struct Batch(PacketHeader* headers, byte** data, long* ends, int* bufferSizes)
     {
         public readonly PacketHeader* Headers = headers;
         public readonly byte** Data = data;
-        /// <summary>Where each record began in the read buffer.</summary>
-        public readonly long* Starts = starts;
-        /// <summary>libpcap's buffer size before each record.</summary>
+        /// <summary>Where the read buffer's unconsumed bytes began after each record.</summary>
+        public readonly long* Ends = ends;
+        /// <summary>libpcap's buffer size after each record.</summary>
         public readonly int* BufferSizes = bufferSizes;
     }
 
@@ -165,6 +165,9 @@ public abstract unsafe class SavefileHandle : Handle
     // enough that a batch's packets are still in cache when the program reads them.
     const int BatchCapacity = 64;
     Batch batch;
+    // Where the batch's first record began, and libpcap's buffer size before it.
+    long batchStart;
+    int batchStartSize;
     ReadyPackets* ready;
     // A bad record met behind the prepared packets: reported once pcap_next_ex has handed them out.
     PcapException? failureBehindReady;
@@ -198,9 +201,14 @@ public abstract unsafe class SavefileHandle : Handle
                 var filter = Filter;
                 if (filter == null)
                 {
-                    int before = n;
+                    long start = Input.Position;
+                    int size = bufferSize, before = n;
                     n = TakeBuffered(b, n, room);
-                    if (n > before) continue;
+                    if (n > before)
+                    {
+                        if (before == 0) (batchStart, batchStartSize) = (start, size);
+                        continue;
+                    }
                 }
                 int sizeBefore = bufferSize;
                 int status = NextPacket(b.Headers + n, out byte* data, mayRead: n == 0);
@@ -213,9 +221,10 @@ public abstract unsafe class SavefileHandle : Handle
                 }
                 if (filter == null || filter.Run(data, b.Headers[n].Len, b.Headers[n].CapLen) != 0)
                 {
+                    if (n == 0) (batchStart, batchStartSize) = (RecordStart, sizeBefore);
                     b.Data[n] = data;
-                    b.Starts[n] = RecordStart;
-                    b.BufferSizes[n] = sizeBefore;
+                    b.Ends[n] = Input.Position;
+                    b.BufferSizes[n] = bufferSize;
                     n++;
                 }
             }
@@ -228,11 +237,20 @@ public abstract unsafe class SavefileHandle : Handle
         return n;
     }
 
-    /// <summary>Makes the batch's records from <paramref name="index"/> on unread: the next read takes them again.</summary>
+    /// <summary>
+    /// Makes the batch's records from <paramref name="index"/> on unread: the reader stands right after the
+    /// record before it, so records the filter skipped after that one are read (and filtered) again.
+    /// </summary>
     void Unread(int index)
     {
-        Input.Position = batch.Starts[index];
-        bufferSize = batch.BufferSizes[index];
+        if (index == 0)
+        {
+            Input.Position = batchStart;
+            bufferSize = batchStartSize;
+            return;
+        }
+        Input.Position = batch.Ends[index - 1];
+        bufferSize = batch.BufferSizes[index - 1];
     }
 
     /// <summary>
@@ -331,7 +349,7 @@ public abstract unsafe class SavefileHandle : Handle
         ready = null;
         NativeMemory.Free(batch.Headers);
         NativeMemory.Free(batch.Data);
-        NativeMemory.Free(batch.Starts);
+        NativeMemory.Free(batch.Ends);
         NativeMemory.Free(batch.BufferSizes);
         batch = default;
         // libpcap closes the FILE * of every savefile but standard input.
