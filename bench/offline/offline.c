@@ -4,10 +4,13 @@
  *   offline gen FILE COUNT SIZE   writes COUNT frames of SIZE bytes (pcap)
  *   offline gen-ng FILE COUNT SIZE  the same as pcapng (enhanced packet blocks)
  *   offline loop|next_ex FILE     reads the file through pcap_loop or pcap_next_ex
+ *   offline file-loop FILE        pcap_loop after pcap_file (the reader then follows the FILE *)
  *   offline walk FILE             the limit: large read() calls and a walk over the record headers
- * Prints packets per CPU second (user and kernel time of the process), packets per wall-clock second,
- * and the packet count.
+ *   offline exec COUNT CMD ARGS   runs CMD (e.g. tcpdump -r FILE -w /dev/null), which handles COUNT packets
+ * Prints packets per CPU second (user and kernel time of the process, or of CMD), packets per
+ * wall-clock second, and the packet count.
  */
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -114,11 +117,34 @@ static long walk(const char *path)
 	return packets;
 }
 
+/* Runs a command to its end: packets per CPU second of the command, per wall-clock second. */
+static int run(long packets, char **argv)
+{
+	struct rusage ru;
+	double start = now();
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return 1;
+	double seconds = now() - start;
+	double cpu_seconds = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	printf("%.0f %.0f %ld\n", cpu_seconds > 0 ? packets / cpu_seconds : 0, seconds > 0 ? packets / seconds : 0, packets);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	long packets = 0;
 	double start, cpu_start;
+
+	if (argc >= 4 && strcmp(argv[1], "exec") == 0)
+		return run(atol(argv[2]), argv + 3);
 
 	if (argc == 5 && strcmp(argv[1], "gen") == 0)
 		return generate(argv[2], atol(argv[3]), (uint32_t)atoi(argv[4]));
@@ -136,7 +162,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", errbuf);
 			return 1;
 		}
-		if (strcmp(argv[1], "loop") == 0) {
+		if (strcmp(argv[1], "file-loop") == 0 && pcap_file(p) == NULL)
+			return 1;
+		if (strcmp(argv[1], "loop") == 0 || strcmp(argv[1], "file-loop") == 0) {
 			if (pcap_loop(p, -1, callback, NULL) != 0)
 				fprintf(stderr, "%s\n", pcap_geterr(p));
 			packets = (long)loop_packets;

@@ -11,6 +11,20 @@
 #include <stdint.h>
 
 #define PCAP_HANDLE_MAGIC 0x50434150u /* "PCAP" */
+
+struct pcap_pkthdr;
+
+/*
+ * Packets a capture module prepared (read, filtered, headers converted) that pcap_next_ex hands
+ * out in C, one a call, with no entry into the engine (pcap-next-ex.c). The engine fills it and
+ * takes back what is left before any other read on the handle.
+ */
+struct pcap_ready {
+	struct pcap_pkthdr *headers;     /*  0 */
+	const unsigned char **data;      /*  8 */
+	int32_t next;                    /* 16 the next packet to hand out */
+	int32_t count;                   /* 20 packets prepared */
+};
 #define PCAP_HANDLE_ERRBUF 256
 
 /* Where pcap_stats takes its figures from. */
@@ -38,8 +52,9 @@ struct pcap_handle {
 	char errbuf[PCAP_HANDLE_ERRBUF + 8]; /* 96 */
 	int32_t inject_fd;           /* 360 pcap_inject sends on it with send(), -1: the engine injects */
 	int32_t padding;             /* 364 */
-};                                   /* 368 */
+	struct pcap_ready *ready;    /* 368 packets pcap_next_ex hands out in C, or NULL */
+};                                   /* 376 */
 
-_Static_assert(sizeof(struct pcap_handle) == 368, "pcap_handle layout");
+_Static_assert(sizeof(struct pcap_handle) == 376, "pcap_handle layout");
 
 #endif

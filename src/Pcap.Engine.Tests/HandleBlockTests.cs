@@ -22,13 +22,14 @@ public unsafe class HandleBlockTests
     [InlineData(nameof(HandleBlock.Engine), 88)]
     [InlineData(nameof(HandleBlock.Errbuf), 96)]
     [InlineData(nameof(HandleBlock.InjectFd), 360)]
+    [InlineData(nameof(HandleBlock.Ready), 368)]
     public void FieldOffsetsMatchTheCHeader(string field, int offset)
     {
         Assert.Equal(offset, (int)Marshal.OffsetOf<HandleBlock>(field));
     }
 
     [Fact]
-    public void SizeMatchesTheCHeader() => Assert.Equal(368, sizeof(HandleBlock));
+    public void SizeMatchesTheCHeader() => Assert.Equal(376, sizeof(HandleBlock));
 
     [Fact]
     public void ErrorTextIsTruncatedToTheErrbuf()

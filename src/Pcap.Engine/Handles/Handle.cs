@@ -40,8 +40,21 @@ public abstract unsafe partial class Handle : IDisposable
     /// <summary>True for savefiles: pcap_loop ends at end of file instead of reading again.</summary>
     public virtual bool IsSavefile => false;
 
+    Bpf.Program? filter;
+
     /// <summary>The user-space filter, or null to accept every packet.</summary>
-    public Bpf.Program? Filter { get; set; }
+    public Bpf.Program? Filter
+    {
+        get => filter;
+        set
+        {
+            filter = value;
+            FilterChanged();
+        }
+    }
+
+    /// <summary>Called when the filter changes: a module that filtered packets ahead must filter them again.</summary>
+    protected virtual void FilterChanged() { }
 
     /// <summary>The handle a <c>pcap_t *</c> from C refers to.</summary>
     public static Handle FromPcap(IntPtr p)
@@ -96,7 +109,7 @@ public abstract unsafe partial class Handle : IDisposable
     }
 
     /// <summary><c>pcap_next_ex</c>: 1 with a packet, 0 on timeout, -1 on error, -2 at end of file or after a break.</summary>
-    public int NextEx(out PacketHeader* header, out byte* data)
+    public virtual int NextEx(out PacketHeader* header, out byte* data)
     {
         // One sink per handle: pcap_next_ex is the per-packet call, so it must not allocate.
         var sink = nextExSink ??= new OneShotSink(nextHeader);

@@ -10,7 +10,7 @@ namespace Pcap.Engine.Handles;
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public unsafe struct HandleBlock
 {
-    public const int Size = 368;
+    public const int Size = 376;
     public const uint MagicValue = 0x50434150;
     public const int ErrbufSize = 256;
 
@@ -29,6 +29,8 @@ public unsafe struct HandleBlock
     [FieldOffset(96)] public fixed byte Errbuf[ErrbufSize + 8];
     /// <summary>A descriptor pcap_inject sends on with a plain send() in C, or -1: the engine injects.</summary>
     [FieldOffset(360)] public int InjectFd;
+    /// <summary>Packets pcap_next_ex hands out in C (native-build/shim/pcap-next-ex.c), or null.</summary>
+    [FieldOffset(368)] public ReadyPackets* Ready;
 
     /// <summary>Writes libpcap-style error text (truncated to PCAP_ERRBUF_SIZE - 1 bytes, NUL-terminated).</summary>
     public static void WriteText(byte* dest, int capacity, string text)

@@ -26,6 +26,8 @@ public sealed unsafe class PcapSavefile : SavefileHandle
     readonly LengthOrder lengthOrder;
     readonly uint maxCaplen;
     readonly bool postProcess;
+    // Records need only their header copied: this machine's byte order, the precision asked for, caplen first.
+    readonly bool plain;
 
     PcapSavefile(SavefileInput input, TimestampPrecision precision, uint magic, bool swapped,
         ushort major, ushort minor, uint snapLength, uint linkTypeField) : base(input, precision)
@@ -59,6 +61,8 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             _ => LengthOrder.CaplenFirst,
         };
         SetBufferSize(Snapshot < 2048 ? Snapshot : 2048);
+        plain = !swapped && scale == Scale.None && lengthOrder == LengthOrder.CaplenFirst
+            && recordHeaderSize == RecordHeaderSize && !postProcess;
     }
 
     /// <summary>
@@ -106,12 +110,9 @@ public sealed unsafe class PcapSavefile : SavefileHandle
     private protected override int NextPacket(PacketHeader* header, out byte* data, bool mayRead)
     {
         data = null;
-        long available = Input.Available;
-        if (available < recordHeaderSize)
-        {
-            if (!mayRead) return NotBuffered;
-            available = Input.Ensure(recordHeaderSize);
-        }
+        // Through Ensure even when buffered: it notes how far the reader looked, which a bad record consumes.
+        if (!mayRead && Input.Available < recordHeaderSize) return NotBuffered;
+        long available = Input.Ensure(recordHeaderSize);
         if (available < recordHeaderSize)
         {
             if (available == 0) return 0;
@@ -137,19 +138,16 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         if (caplen > maxCaplen)
             throw BogusLength(caplen, maxCaplen, Snapshot); // a damaged or fuzzed file
         long recordSize = recordHeaderSize + (long)caplen;
+        if (!mayRead && available < recordSize) return NotBuffered;
+        available = Input.Ensure(recordSize);
         if (available < recordSize)
-        {
-            if (!mayRead) return NotBuffered;
-            available = Input.Ensure(recordSize);
-            if (available < recordSize)
-                throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
-        }
+            throw TruncatedData(caplen, snapshot, available - recordHeaderSize);
         r = Input.Current;
         RecordStart = Input.Position;
         Input.Consume(recordSize);
         // Records longer than the snapshot length (Solaris 2.3 bufmod, libpcap 1.5.0's header bug) are cut to it.
         uint kept = caplen > snapshot ? snapshot : caplen;
-        if (kept > BufferSize)
+        if (kept > RecordBufferSize)
             GrowBufferSize(kept);
         header->CapLen = kept;
         header->Len = len;
@@ -157,6 +155,40 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         if (postProcess)
             PseudoHeaders.Process(LinkType, swapped, header, data);
         return 1;
+    }
+
+    private protected override int TakeBuffered(Batch batch, int n, int room)
+    {
+        if (!plain) return n;
+        long position = Input.Position, available = Input.Available;
+        byte* r = Input.Current;
+        // A record above libpcap's buffer size grows it, and one above the snapshot length is cut or refused:
+        // the next-packet step takes those.
+        uint limit = (uint)RecordBufferSize;
+        if (limit > (uint)Snapshot) limit = (uint)Snapshot;
+        if (limit > maxCaplen) limit = maxCaplen;
+        int size = RecordBufferSize;
+        while (n < room && available >= RecordHeaderSize)
+        {
+            uint caplen = *(uint*)(r + 8);
+            long recordSize = RecordHeaderSize + (long)caplen;
+            if (caplen > limit || available < recordSize)
+                break;
+            PacketHeader* h = batch.Headers + n;
+            h->TvSec = *(int*)r;
+            h->TvUsec = *(int*)(r + 4);
+            h->CapLen = caplen;
+            h->Len = *(uint*)(r + 12);
+            batch.Data[n] = r + RecordHeaderSize;
+            r += recordSize;
+            position += recordSize;
+            available -= recordSize;
+            batch.Ends[n] = position;
+            batch.BufferSizes[n] = size;
+            n++;
+        }
+        Input.Position = position;
+        return n;
     }
 
     // Pseudo-headers are swapped in place, so records that need it must not be read twice: no batches for them.

@@ -22,7 +22,8 @@ public abstract unsafe partial class SavefileHandle
     /// <summary>libpcap 1.10.3 never sets a savefile's descriptor: pcap_fileno gives -1.</summary>
     public override int FileNo => -1;
 
-    public override IntPtr StdioFile => File;
+    /// <summary>pcap_file: from now on the reader follows the stream the program may move.</summary>
+    public override IntPtr StdioFile => HandOutFile();
 
     public override bool SwappedBytes => Swapped;
 

@@ -28,7 +28,7 @@ public static unsafe class SavefileOpener
         }
         try
         {
-            return Open(file, precision);
+            return Open(file, precision, followStream: false);
         }
         catch
         {
@@ -40,11 +40,14 @@ public static unsafe class SavefileOpener
 
     /// <summary>
     /// Reads a savefile from a <c>FILE *</c> (pcap_fopen_offline). On success the handle owns it and
-    /// pcap_close closes it; on failure it stays the caller's.
+    /// pcap_close closes it; on failure it stays the caller's. The caller holds the stream and may move it,
+    /// so the reader follows it from the start.
     /// </summary>
-    public static SavefileHandle Open(IntPtr file, int precision)
+    public static SavefileHandle Open(IntPtr file, int precision) => Open(file, precision, followStream: true);
+
+    static SavefileHandle Open(IntPtr file, int precision, bool followStream)
     {
-        var input = new SavefileInput(file);
+        var input = new SavefileInput(file, followStream);
         try
         {
             long got = input.Ensure(4);

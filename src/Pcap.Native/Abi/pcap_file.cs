@@ -7,7 +7,7 @@ namespace Pcap.Native.Abi;
 /// <summary>pcap_file(3PCAP) and pcap_fileno(3PCAP).</summary>
 static unsafe class File
 {
-    /// <summary>The savefile's <c>FILE *</c>; NULL for every other handle.</summary>
+    /// <summary>The savefile's <c>FILE *</c>, which the reader follows from now on; NULL for every other handle.</summary>
     [UnmanagedCallersOnly(EntryPoint = "pcap_file")]
     public static IntPtr PcapFile(IntPtr p)
     {
