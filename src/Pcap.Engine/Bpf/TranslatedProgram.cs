@@ -49,6 +49,9 @@ public sealed unsafe class TranslatedProgram : IDisposable
     /// <summary>Runs the code over a packet: 0 rejects, otherwise the number of bytes to keep.</summary>
     public uint Run(byte* packet, uint wireLength, uint capturedLength) => code(packet, wireLength, capturedLength);
 
+    /// <summary>The code's address, for C callers (<see cref="FilterCache"/>); valid until <see cref="Dispose"/>.</summary>
+    public nint Code => (nint)code;
+
     public void Dispose()
     {
         Free();
