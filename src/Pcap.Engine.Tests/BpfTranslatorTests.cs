@@ -58,16 +58,20 @@ public unsafe class BpfTranslatorTests
         {
             var code = BpfPrograms.RunnableProgram(r, 64);
             using var t = Translate(code);
+            // The checked form (bpf_filter's) too, run against the program it was translated from.
+            using var c = TranslatedProgram.Create(code, checkProgram: true)!;
             for (int i = 0; i < 8; i++)
             {
                 byte[] packet = BpfPrograms.Packet(r, 64);
                 uint buflen = (uint)(i % 2 == 0 ? packet.Length : r.Next(packet.Length + 1));
                 uint wire = buflen + (uint)r.Next(100);
                 fixed (byte* p = packet)
+                fixed (Instruction* program = code)
                 {
                     uint machine = Machine(code, p, wire, buflen), translated = t.Run(p, wire, buflen), libpcap = Libpcap(code, p, wire, buflen);
-                    if (machine != translated || machine != libpcap)
-                        Assert.Fail($"program {n} packet {i}: machine {machine}, translated {translated}, libpcap {libpcap}\n" + Image.Dump(code, 1));
+                    ulong isChecked = c.RunChecked(p, wire, buflen, program);
+                    if (machine != translated || machine != libpcap || isChecked != machine)
+                        Assert.Fail($"program {n} packet {i}: machine {machine}, translated {translated}, checked {isChecked}, libpcap {libpcap}\n" + Image.Dump(code, 1));
                 }
                 compared++;
             }

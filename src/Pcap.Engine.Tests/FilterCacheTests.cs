@@ -37,14 +37,16 @@ public unsafe class FilterCacheTests
     static readonly Instruction[] Ip =
         [new(Ld | H | Abs, 0, 0, 12), new(Jmp | Jeq | K, 0, 1, 0x0800), new(Ret | K, 0, 0, 262144), new(Ret | K, 0, 0, 0)];
 
-    static uint Run(nint code, byte[] packet)
+    const ulong Mismatch = 1ul << 32;
+
+    static ulong Run(nint code, byte[] packet, Instruction* program)
     {
         fixed (byte* p = packet)
-            return ((delegate* unmanaged<byte*, uint, uint, uint>)code)(p, (uint)packet.Length, (uint)packet.Length);
+            return ((delegate* unmanaged<byte*, uint, uint, Instruction*, ulong>)code)(p, (uint)packet.Length, (uint)packet.Length, program);
     }
 
     [Fact]
-    public void AProgramIsTranslatedOnItsSecondCallAndFoundWhileUnchanged()
+    public void AProgramIsTranslatedOnItsSecondCallAndRunWhileUnchanged()
     {
         OnOwnThread(() =>
         {
@@ -61,11 +63,32 @@ public unsafe class FilterCacheTests
             Assert.NotEqual(0, code);
             Assert.Equal(code, Shim.BpfLookup(program, 4)); // the same program with its length
             Assert.Equal(0, Shim.BpfLookup(program, 3)); // another length is another program
-            Assert.Equal(262144u, Run(code, ip));
-            program[2].K = 99; // the caller changed it: not found any more
-            Assert.Equal(0, Shim.BpfLookup(program, 0));
+            var arp = new byte[60];
+            arp[12] = 0x08;
+            arp[13] = 0x06;
+            Assert.Equal(262144ul, Run(code, ip, program));
+            Assert.Equal(0ul, Run(code, arp, program));
+            // The caller changed an instruction: the code says so when it comes to run it, not before.
+            program[2].K = 99;
+            Assert.Equal(Mismatch, Run(code, ip, program));
+            Assert.Equal(0ul, Run(code, arp, program));
             program[2].K = 262144;
-            Assert.Equal(code, Shim.BpfLookup(program, 0));
+            program[1].Jf = 0;
+            Assert.Equal(Mismatch, Run(code, arp, program));
+            program[1].Jf = 1;
+            Assert.Equal(262144ul, Run(code, ip, program));
+            // Changed for good: interpreted, then translated again into the same slot.
+            program[2].K = 1000;
+            fixed (byte* p = ip)
+            {
+                Assert.Equal(1000u, FilterCache.Filter(program, p, 60, 60));
+                Assert.Equal(1000u, FilterCache.Filter(program, p, 60, 60));
+            }
+            nint again = Shim.BpfLookup(program, 0);
+            Assert.Equal(1000ul, Run(again, ip, program));
+            int slots = 0;
+            for (int i = 0; i < FilterCache.Slots; i++) slots += Shim.BpfCache()[i].Instructions == program ? 1 : 0;
+            Assert.Equal(1, slots);
             NativeMemory.Free(program);
         });
     }
@@ -87,31 +110,32 @@ public unsafe class FilterCacheTests
     }
 
     [Fact]
-    public void WithoutALengthOnlyProgramsReadInOrderAreKept()
+    public void WithoutALengthOnlyProgramsReadInOrderAreTranslated()
     {
         OnOwnThread(() =>
         {
             byte b = 0;
-            // An unreachable instruction in the middle: with its length it is kept, without one not.
+            // An unreachable instruction in the middle: with its length it is translated, without one not.
             var gap = Native(new(Jmp | Ja, 0, 0, 1), new(Ld | Imm, 0, 0, 0), new(Ret | K, 0, 0, 1));
             // The instructions a run can reach end before the program does: without a length that is the program.
             var shorter = Native(new(Ld | Imm, 0, 0, 3), new(Ret | A, 0, 0, 0), new(0xffff, 0, 0, 0));
-            // A backward jump (protochain-style loop): interpreted, never compared in order.
+            // A backward jump (protochain-style loop): checked code cannot count its rounds, so it is interpreted.
             var loop = Native(new(Ldx | Imm, 0, 0, 0), new(Misc | Txa, 0, 0, 0), new(Alu | Add | K, 0, 0, 1), new(Misc | Tax, 0, 0, 0),
                 new(Jmp | Jeq | K, 1, 0, 10), new(Jmp | Ja, 0, 0, unchecked((uint)-5)), new(Misc | Txa, 0, 0, 0), new(Ret | A, 0, 0, 0));
             for (int i = 0; i < 2; i++)
             {
                 Assert.Equal(1u, FilterCache.Filter(gap, &b, 1, 1));
-                Assert.Equal(1u, FilterCache.Filter(gap, 3, &b, 1, 1));
                 Assert.Equal(3u, FilterCache.Filter(shorter, &b, 1, 1));
                 Assert.Equal(10u, FilterCache.Filter(loop, 8, &b, 1, 1));
+                Assert.Equal(10u, FilterCache.Filter(loop, &b, 1, 1));
             }
             Assert.Equal(0, Shim.BpfLookup(gap, 0));
-            Assert.NotEqual(0, Shim.BpfLookup(gap, 3));
             Assert.NotEqual(0, Shim.BpfLookup(shorter, 0));
-            Assert.Equal(0, Shim.BpfLookup(shorter, 3)); // invalid with its declared length
-            Assert.NotEqual(0, Shim.BpfLookup(loop, 8)); // with its length a loop is translated
+            Assert.Equal(0, Shim.BpfLookup(shorter, 3)); // translated as 2 instructions: not for a program of 3
             Assert.Equal(0, Shim.BpfLookup(loop, 0));
+            for (int i = 0; i < 2; i++) Assert.Equal(1u, FilterCache.Filter(gap, 3, &b, 1, 1));
+            Assert.NotEqual(0, Shim.BpfLookup(gap, 3));
+            Assert.Equal(Shim.BpfLookup(gap, 3), Shim.BpfLookup(gap, 0)); // code of a valid program serves bpf_filter too
             NativeMemory.Free(gap);
             NativeMemory.Free(shorter);
             NativeMemory.Free(loop);
@@ -133,7 +157,7 @@ public unsafe class FilterCacheTests
             }
             Assert.Equal(0, Shim.BpfLookup((Instruction*)programs[0], 0)); // the oldest made room
             for (int i = 1; i < programs.Length; i++)
-                Assert.Equal((uint)i + 1, Run(Shim.BpfLookup((Instruction*)programs[i], 0), [0]));
+                Assert.Equal((ulong)i + 1, Run(Shim.BpfLookup((Instruction*)programs[i], 0), [0], (Instruction*)programs[i]));
             foreach (var p in programs) NativeMemory.Free((void*)p);
         });
     }

@@ -29,10 +29,10 @@ public sealed unsafe class TranslatedProgram : IDisposable
     /// machine must run it instead: another architecture, a program too long, or a system that
     /// refuses executable pages.
     /// </summary>
-    public static TranslatedProgram? Create(ReadOnlySpan<Instruction> program)
+    public static TranslatedProgram? Create(ReadOnlySpan<Instruction> program, bool checkProgram = false)
     {
         if (!Supported) return null;
-        byte[]? machineCode = X64Translator.Translate(program);
+        byte[]? machineCode = X64Translator.Translate(program, checkProgram);
         if (machineCode == null) return null;
         nuint size = ((nuint)machineCode.Length + 4095) & ~(nuint)4095;
         void* pages = Libc.Mmap(null, size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
@@ -46,11 +46,15 @@ public sealed unsafe class TranslatedProgram : IDisposable
         return new TranslatedProgram(pages, size);
     }
 
-    /// <summary>Runs the code over a packet: 0 rejects, otherwise the number of bytes to keep.</summary>
+    /// <summary>Runs (unchecked) code over a packet: 0 rejects, otherwise the number of bytes to keep.</summary>
     public uint Run(byte* packet, uint wireLength, uint capturedLength) => code(packet, wireLength, capturedLength);
 
-    /// <summary>The code's address, for C callers (<see cref="FilterCache"/>); valid until <see cref="Dispose"/>.</summary>
+    /// <summary>The code's address, for C callers of checked code (<see cref="FilterCache"/>); valid until <see cref="Dispose"/>.</summary>
     public nint Code => (nint)code;
+
+    /// <summary>Runs checked code: the verdict, or 1 &lt;&lt; 32 when an instruction it ran differed from the one translated.</summary>
+    public ulong RunChecked(byte* packet, uint wireLength, uint capturedLength, Instruction* program) =>
+        ((delegate* unmanaged[SuppressGCTransition]<byte*, uint, uint, Instruction*, ulong>)code)(packet, wireLength, capturedLength, program);
 
     public void Dispose()
     {

@@ -13,6 +13,11 @@ namespace Pcap.Engine.Bpf;
 /// (no BMI, no AVX, no MOVBE): it runs on any x86-64 CPU.
 /// Registers: eax A, r9d X, rdi the packet, esi wirelen, r8 buflen (zero-extended), r10 the
 /// address of an indexed load, edx and ecx scratch, r11d the backward jumps left.
+/// Checked code (for bpf_filter and pcap_offline_filter, whose caller may change or free its program
+/// at any time) takes the caller's program as a fourth argument, kept in r11, and compares each
+/// instruction with the one translated before running it: it reads just what bpf_filter would read,
+/// and on a difference returns 1 &lt;&lt; 32 (the caller then interprets); otherwise the verdict, with
+/// the upper half of the 64-bit result 0.
 /// </summary>
 public static class X64Translator
 {
@@ -23,23 +28,38 @@ public static class X64Translator
     /// The machine code for <paramref name="program"/>, which must have passed <see cref="Validator"/>;
     /// null for a program longer than <see cref="MaxInstructions"/>.
     /// </summary>
-    public static byte[]? Translate(ReadOnlySpan<Instruction> program)
+    public static byte[]? Translate(ReadOnlySpan<Instruction> program, bool checkProgram = false)
     {
         if (program.Length == 0 || program.Length > MaxInstructions) return null;
-        var asm = new Assembler(program.Length + 1);
-        int reject = program.Length; // the label of the shared "return 0"
-        Prologue(asm, program);
+        var asm = new Assembler(program.Length + 2);
+        int reject = program.Length, mismatch = program.Length + 1; // the labels of the shared exits
+        if (!Prologue(asm, program, checkProgram)) return null;
         for (int i = 0; i < program.Length; i++)
         {
             asm.Label(i);
+            if (checkProgram)
+            {
+                asm.Bytes(0x48, 0xba); // mov rdx, imm64: the instruction as translated
+                asm.Imm32((uint)program[i].Code | (uint)program[i].Jt << 16 | (uint)program[i].Jf << 24);
+                asm.Imm32(program[i].K);
+                asm.Bytes(0x49, 0x39, 0x93); // cmp [r11+d32], rdx
+                asm.Imm32(i * 8);
+                asm.Jump(NotEqual, mismatch);
+            }
             Emit(asm, program[i], i, reject);
         }
         asm.Label(reject);
         asm.Bytes(0x31, 0xc0, 0xc3); // xor eax, eax; ret
+        asm.Label(mismatch);
+        asm.Bytes(0x48, 0xb8); // mov rax, 1 << 32; ret
+        asm.Imm32(0);
+        asm.Imm32(1);
+        asm.Bytes(0xc3);
         return asm.Link();
     }
 
-    static void Prologue(Assembler asm, ReadOnlySpan<Instruction> program)
+    /// <summary>False when checked code is asked for a program with backward jumps (r11 counts them).</summary>
+    static bool Prologue(Assembler asm, ReadOnlySpan<Instruction> program, bool checkProgram)
     {
         asm.Bytes(0x41, 0x89, 0xd0); // mov r8d, edx: buflen, zero-extended, out of the way of div
         asm.Bytes(0x31, 0xc0); // xor eax, eax: A = 0
@@ -52,6 +72,8 @@ public static class X64Translator
             if (op == Operation.Ja && (int)ins.K < 0) backward = true;
             if (op is Operation.LdMem or Operation.LdxMem) loaded |= 1u << (int)ins.K;
         }
+        if (backward && checkProgram) return false;
+        if (checkProgram) asm.Bytes(0x49, 0x89, 0xcb); // mov r11, rcx: the caller's program
         if (backward)
         {
             asm.Bytes(0x41, 0xbb); // mov r11d, imm32
@@ -61,6 +83,7 @@ public static class X64Translator
         for (int m = 0; m < MemWords; m++)
             if ((loaded & (1u << m)) != 0)
                 asm.Bytes(0x89, 0x44, 0x24, Scratch(m)); // mov [rsp+d8], eax (A is 0 here)
+        return true;
     }
 
     /// <summary>M[m] lies at rsp - 64 + 4m, in the red zone the System V ABI gives a leaf function.</summary>
