@@ -62,13 +62,13 @@ for round in $(seq "$ROUNDS"); do
 	s_cpu=$1 s_cap=$2 s_drop=$3 s_rate=$4 s_user=$5
 	set -- $(capture ours)
 	o_cpu=$1 o_cap=$2 o_drop=$3 o_rate=$4 o_user=$5
-	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v sr="$s_rate" -v or="$o_rate" \
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v sr="$s_rate" -v orate="$o_rate" \
 		-v su="$s_user" -v ou="$o_user" -v r="$round" 'BEGIN {
 		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
 		printf "           user/system     libpcap %4.1f/%4.1f ns  ours %4.1f/%4.1f ns\n", sc * su, sc * (1 - su), oc * ou, oc * (1 - ou)
 		printf "           captured        libpcap %8d    ours %8d\n", scap, ocap
 		printf "           dropped         libpcap %8d    ours %8d\n", sd, od
-		printf "           sender rate     libpcap run %d/s  ours run %d/s\n", sr, or
+		printf "           sender rate     libpcap run %d/s  ours run %d/s\n", sr, orate
 	}'
 	echo "$s_cpu $o_cpu" >>"$tmp/capture.ratios"
 done

@@ -12,7 +12,9 @@ namespace Pcap.Engine.Bpf;
 /// (what libpcap's compiled C does on x86-64). Where libpcap aborts (an opcode it has no case
 /// for, a constant division by zero in an unvalidated program) or loops for ever (a "ja" to
 /// itself), the machine rejects the packet instead; backward jumps, which only "protochain"
-/// emits, are bounded per packet.
+/// emits, are bounded per packet. Installed filters and bpf_filter calls run as machine code
+/// (<see cref="X64Translator"/>) where they can; this machine is the reference for that code and
+/// runs what is not translated.
 /// </summary>
 public static unsafe class Machine
 {
