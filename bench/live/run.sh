@@ -72,7 +72,7 @@ for round in $(seq "$ROUNDS"); do
 	}'
 	echo "$s_cpu $o_cpu" >>"$tmp/capture.ratios"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/capture.ratios"
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0) }' "$tmp/capture.ratios"
 
 # A reader that falls behind: tcpdump stopped for STALL seconds while the sender runs. What the ring
 # holds meanwhile is kept; the rest is dropped by the kernel.
@@ -118,7 +118,7 @@ for round in $(seq "$ROUNDS"); do
 	echo "$s_cpu $o_cpu $b8 $b4" >>"$tmp/loop.ratios"
 done
 awk '{ s += $1; o += $2; b8 += $3; b4 += $4; n++ } END {
-	printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s
+	printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0)
 	printf "        bare ring reader: 8 x 256 KiB %.1f ns, 4 x 1 MiB %.1f ns\n", b8 / n, b4 / n
 }' "$tmp/loop.ratios"
 
@@ -129,4 +129,4 @@ for round in $(seq "$ROUNDS"); do
 	awk -v s="$s" -v o="$o" -v r="$round" 'BEGIN { printf "  round %d: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", r, s, o, (s > 0 ? o / s : 0) }'
 	echo "$s $o" >>"$tmp/inject.rates"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/inject.rates"
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0) }' "$tmp/inject.rates"
