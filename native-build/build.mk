@@ -40,8 +40,8 @@ build/bin/pcap-run: native-build/pcap-run.sh
 
 # The shim as a shared object for the xunit tests: there the engine runs on the JIT and finds the
 # shim's functions under the name "pcapshim" (libpcapshim.so beside the test assembly). The parts
-# that call back into the engine's entry points (pcap-inject.c, pcap-next-ex.c) are left out: it has none there.
-SHIM_TEST_SRC := $(filter-out native-build/shim/pcap-inject.c native-build/shim/pcap-next-ex.c,$(SHIM_SRC))
+# that call back into the engine's entry points (pcap-inject.c, pcap-next-ex.c, bpf-filter.c) are left out: it has none there.
+SHIM_TEST_SRC := $(filter-out native-build/shim/pcap-inject.c native-build/shim/pcap-next-ex.c native-build/shim/bpf-filter.c,$(SHIM_SRC))
 compat-tests-build: build/test/libpcapshim.so
 build/test/libpcapshim.so: $(SHIM_TEST_SRC) $(SHIM_HDR)
 	@mkdir -p build/test

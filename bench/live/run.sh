@@ -62,17 +62,17 @@ for round in $(seq "$ROUNDS"); do
 	s_cpu=$1 s_cap=$2 s_drop=$3 s_rate=$4 s_user=$5
 	set -- $(capture ours)
 	o_cpu=$1 o_cap=$2 o_drop=$3 o_rate=$4 o_user=$5
-	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v sr="$s_rate" -v or="$o_rate" \
+	awk -v sc="$s_cpu" -v oc="$o_cpu" -v sd="$s_drop" -v od="$o_drop" -v scap="$s_cap" -v ocap="$o_cap" -v sr="$s_rate" -v orate="$o_rate" \
 		-v su="$s_user" -v ou="$o_user" -v r="$round" 'BEGIN {
 		printf "  round %d: CPU per packet  libpcap %6.1f ns  ours %6.1f ns  ratio ours/libpcap %.2f\n", r, sc, oc, (sc > 0 ? oc / sc : 0)
 		printf "           user/system     libpcap %4.1f/%4.1f ns  ours %4.1f/%4.1f ns\n", sc * su, sc * (1 - su), oc * ou, oc * (1 - ou)
 		printf "           captured        libpcap %8d    ours %8d\n", scap, ocap
 		printf "           dropped         libpcap %8d    ours %8d\n", sd, od
-		printf "           sender rate     libpcap run %d/s  ours run %d/s\n", sr, or
+		printf "           sender rate     libpcap run %d/s  ours run %d/s\n", sr, orate
 	}'
 	echo "$s_cpu $o_cpu" >>"$tmp/capture.ratios"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/capture.ratios"
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0) }' "$tmp/capture.ratios"
 
 # A reader that falls behind: tcpdump stopped for STALL seconds while the sender runs. What the ring
 # holds meanwhile is kept; the rest is dropped by the kernel.
@@ -118,7 +118,7 @@ for round in $(seq "$ROUNDS"); do
 	echo "$s_cpu $o_cpu $b8 $b4" >>"$tmp/loop.ratios"
 done
 awk '{ s += $1; o += $2; b8 += $3; b4 += $4; n++ } END {
-	printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s
+	printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0)
 	printf "        bare ring reader: 8 x 256 KiB %.1f ns, 4 x 1 MiB %.1f ns\n", b8 / n, b4 / n
 }' "$tmp/loop.ratios"
 
@@ -145,4 +145,4 @@ for round in $(seq "$ROUNDS"); do
 	awk -v s="$s" -v o="$o" -v r="$round" 'BEGIN { printf "  round %d: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", r, s, o, (s > 0 ? o / s : 0) }'
 	echo "$s $o" >>"$tmp/inject.rates"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/inject.rates"
+awk '{ s += $1; o += $2; n++ } END { printf "  mean: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0) }' "$tmp/inject.rates"

@@ -12,7 +12,9 @@ namespace Pcap.Engine.Bpf;
 /// (what libpcap's compiled C does on x86-64). Where libpcap aborts (an opcode it has no case
 /// for, a constant division by zero in an unvalidated program) or loops for ever (a "ja" to
 /// itself), the machine rejects the packet instead; backward jumps, which only "protochain"
-/// emits, are bounded per packet.
+/// emits, are bounded per packet. Installed filters and bpf_filter calls run as machine code
+/// (<see cref="X64Translator"/>) where they can; this machine is the reference for that code and
+/// runs what is not translated.
 /// </summary>
 public static unsafe class Machine
 {
@@ -43,7 +45,7 @@ public static unsafe class Machine
         for (int i = 0; i < length; i++)
         {
             decoded[i] = program[i];
-            decoded[i].Code = program[i].Code < 256 ? DecodeTable[program[i].Code] : (ushort)Operation.Invalid;
+            decoded[i].Code = (ushort)Operations.Decode(program[i].Code);
         }
     }
 
@@ -78,7 +80,7 @@ public static unsafe class Machine
         Scratch mem = default;
         int backwardJumps = 0;
         Instruction* pc = program;
-        ref byte decode = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(DecodeTable);
+        ref byte decode = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(Operations.DecodeTable);
         for (;;)
         {
             if (!TForm.Decoded && pc >= end) return 0;
@@ -222,37 +224,4 @@ public static unsafe class Machine
     {
         uint word;
     }
-
-    /// <summary>The opcodes the machine runs, numbered densely; 0 for every other code.</summary>
-    enum Operation : byte
-    {
-        Invalid, RetK, RetA, LdWAbs, LdHAbs, LdBAbs, LdWInd, LdHInd, LdBInd, LdxMsh, LdLen, LdxLen, LdImm, LdxImm,
-        LdMem, LdxMem, St, Stx, Ja, JgtK, JgeK, JeqK, JsetK, JgtX, JgeX, JeqX, JsetX,
-        AddX, SubX, MulX, DivX, ModX, AndX, OrX, XorX, LshX, RshX,
-        AddK, SubK, MulK, DivK, ModK, AndK, OrK, XorK, LshK, RshK, Neg, Tax, Txa,
-    }
-
-    /// <summary>
-    /// Opcode (below 256) to <see cref="Operation"/>; a constant table in the image, so reading it
-    /// costs no static-initialisation check.
-    /// </summary>
-    static ReadOnlySpan<byte> DecodeTable =>
-    [
-        12, 13, 16, 17, 37, 18, 1, 48, 0, 0, 0, 0, 27, 0, 0, 0, // 0x00
-        0, 0, 0, 0, 38, 21, 2, 0, 0, 0, 0, 0, 28, 25, 0, 0, // 0x10
-        3, 0, 0, 0, 39, 19, 0, 0, 4, 0, 0, 0, 29, 23, 0, 0, // 0x20
-        5, 0, 0, 0, 40, 20, 0, 0, 0, 0, 0, 0, 30, 24, 0, 0, // 0x30
-        6, 0, 0, 0, 43, 22, 0, 0, 7, 0, 0, 0, 33, 26, 0, 0, // 0x40
-        8, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, // 0x50
-        14, 15, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, // 0x60
-        0, 0, 0, 0, 46, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, // 0x70
-        10, 11, 0, 0, 47, 0, 0, 49, 0, 0, 0, 0, 0, 0, 0, 0, // 0x80
-        0, 0, 0, 0, 41, 0, 0, 0, 0, 0, 0, 0, 31, 0, 0, 0, // 0x90
-        0, 0, 0, 0, 44, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, // 0xa0
-        0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xb0
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xc0
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xd0
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xe0
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0xf0
-    ];
 }

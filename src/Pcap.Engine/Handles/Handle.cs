@@ -146,6 +146,7 @@ public abstract unsafe partial class Handle : IDisposable
     {
         if (Block == null) return;
         CloseModule();
+        Filter?.Dispose(); // its machine code too
         Filter = null;
         self.Free();
         NativeMemory.Free(nextHeader);
