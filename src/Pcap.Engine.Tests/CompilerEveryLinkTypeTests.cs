@@ -18,27 +18,31 @@ namespace Pcap.Engine.Tests;
 /// </summary>
 public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
 {
-    /// <summary>The 14 everyday primitives.</summary>
-    internal static readonly string[] Everyday =
-    [
-        "", "ip", "ip6", "tcp", "udp port 53", "arp", "icmp", "host 10.0.0.1", "net 10.0.0.0/8",
-        "ether host 01:02:03:04:05:06", "wlan host 01:02:03:04:05:06", "vlan", "mpls", "link[0] = 1",
-    ];
-
-    /// <summary>More primitives whose code depends on the link type.</summary>
-    internal static readonly string[] LinkDependent =
-    [
-        "ether proto 0x0800", "ether proto 0x86dd", "ip proto 6", "ip6 proto 17", "port 80", "portrange 1-1024", "tcp[13] & 2 != 0",
-        "ip[0] = 0x45", "ip6 host fe80::1", "host localhost", "rarp", "llc", "llc i", "llc u", "iso", "esis", "isis", "clnp", "atalk", "aarp",
-        "decnet", "decnet host 1.2", "ipx", "stp", "netbeui", "lat", "sca", "mopdl", "moprc", "sctp", "icmp6", "igmp",
-        "ether src 01:02:03:04:05:06", "ether dst 01:02:03:04:05:06", "ether broadcast", "ether multicast", "ip multicast", "ip6 multicast",
-        "ether[0] = 1", "link[2:2] = 0x0800", "vlan 10 and ip", "mpls 100 and ip", "mpls and mpls and ip6", "vlan and vlan and tcp", "pppoes and ip",
-        "pppoed", "inbound", "outbound", "ifindex 2", "arc host 01", "wlan addr1 01:02:03:04:05:06", "type data", "dir tods", "radio[0] = 0",
-        "ifname eth0", "on eth0", "rnr 1", "rule 2", "srnr 3", "ruleset foo", "reason match", "action pass", "action block",
-        "vpi 1", "vci 5", "vpi 0 and vci 16", "lane", "oam", "oamf4", "oamf4ec", "oamf4sc", "metac", "bcc", "sc", "ilmi", "connectmsg", "metaconnect",
-        "lane and ip", "llc and ip", "fisu", "lssu", "msu", "hfisu", "hlssu", "hmsu", "sio 1", "opc 2", "dpc 3", "sls 4", "hsio 1", "hopc 2", "hdpc 3", "hsls 4",
-        "geneve", "less 60", "greater 100", "ip and tcp port 80", "not ip6",
-    ];
+    /// <summary>
+    /// The primitives of compat-tests/linktypes/primitives.txt (shared with compat-tests/suites/32-linktypes.sh):
+    /// the section's lines, "(empty)" standing for the empty expression.
+    /// </summary>
+    internal static List<string> Primitives(string section)
+    {
+        string? dir = AppContext.BaseDirectory, path = null;
+        while (dir != null && path == null)
+        {
+            var candidate = Path.Combine(dir, "compat-tests", "linktypes", "primitives.txt");
+            if (File.Exists(candidate)) path = candidate;
+            dir = Path.GetDirectoryName(dir);
+        }
+        Assert.True(path != null, "compat-tests/linktypes/primitives.txt not found above the test assembly");
+        var list = new List<string>();
+        string current = "";
+        foreach (var line in File.ReadAllLines(path!))
+        {
+            if (line.StartsWith('#') || line.Length == 0) continue;
+            if (line.StartsWith('[')) { current = line.Trim('[', ']'); continue; }
+            if (current == section) list.Add(line == "(empty)" ? "" : line);
+        }
+        Assert.NotEmpty(list);
+        return list;
+    }
 
     private static CompilerReference? Reference() => CompilerReference.TryLoad();
 
@@ -50,6 +54,7 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         public readonly SortedDictionary<string, int> ByLinkType = new(StringComparer.Ordinal);
         public readonly List<string> Failures = [];
         public long Frames, Accepted;
+        public readonly HashSet<(int, string)> AcceptedCases = [];
     }
 
     internal static Outcome Judge(CompilerReference reference, IEnumerable<string> expressions, bool verdicts)
@@ -95,7 +100,7 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
             o.Frames++;
             var fr = new CompilerReference.Frame(f, (uint)f.Length);
             uint a = reference.Filter(ours, fr), b = reference.Filter(refProg, fr);
-            if (b != 0) o.Accepted++;
+            if (b != 0) { o.Accepted++; o.AcceptedCases.Add((dlt, e)); }
             if (a != b) return $"verdict {a} vs libpcap {b} on {Convert.ToHexString(f, 0, Math.Min(f.Length, 80))} (len {f.Length})\n{ProgramChecks.Dump(ours)}---\n{ProgramChecks.Dump(refProg)}";
         }
         return null;
@@ -106,6 +111,8 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         output.WriteLine($"{what}: {o.Cases - o.Differ}/{o.Cases} agree, {o.Differ} differ on {o.ByLinkType.Count} link types; {o.Frames} frame runs, {o.Accepted} of them accepted");
         foreach (var (k, v) in o.ByLinkType) output.WriteLine($"  {k}: {v}");
         foreach (var f in o.Failures.Take(60)) output.WriteLine(f);
+        if (Environment.GetEnvironmentVariable("PCAP_LINKTYPE_ACCEPTED") is string acc && acc.Length > 0)
+            File.WriteAllLines(acc, o.AcceptedCases.Select(c => $"{c.Item1}\t{c.Item2}"));
         var dump = Environment.GetEnvironmentVariable("PCAP_LINKTYPE_REPORT");
         if (!string.IsNullOrEmpty(dump)) File.WriteAllLines(dump, o.Failures);
     }
@@ -115,9 +122,13 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
     {
         var reference = Reference();
         Assert.NotNull(reference);
-        var o = Judge(reference!, Everyday, verdicts: true);
+        var o = Judge(reference!, Primitives("everyday"), verdicts: true);
         Report(o, "everyday primitives");
         Assert.True(reference!.NamedLinkTypes().Count > 100);
+        Assert.Equal(14, Primitives("everyday").Count);
+        // The frames reach the accepting paths: link[0] = 1 on every link type, ip on most.
+        Assert.Equal(reference.NamedLinkTypes().Count, o.AcceptedCases.Count(c => c.Item2 == "link[0] = 1"));
+        Assert.True(o.AcceptedCases.Count(c => c.Item2 == "ip") > 50);
         Assert.Empty(o.Failures);
     }
 
@@ -126,7 +137,7 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
     {
         var reference = Reference();
         Assert.NotNull(reference);
-        var o = Judge(reference!, LinkDependent, verdicts: true);
+        var o = Judge(reference!, Primitives("link-dependent"), verdicts: true);
         Report(o, "link-dependent primitives");
         Assert.Empty(o.Failures);
     }

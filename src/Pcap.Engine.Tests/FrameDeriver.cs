@@ -18,25 +18,26 @@ internal static class FrameDeriver
 
     private readonly record struct Branch(Source Where, uint Value);
 
-    public static List<byte[]> Derive(Instruction[] program, IReadOnlyList<byte[]> seeds, int budget = 48, int rounds = 8)
+    public static List<byte[]> Derive(Instruction[] program, IReadOnlyList<byte[]> seeds, int budget = 128, int rounds = 12)
     {
         var seen = new HashSet<string>();
         foreach (var s in seeds) seen.Add(Convert.ToHexString(s));
         var result = new List<byte[]>();
-        var queue = new List<byte[]>();
-        // Seeds are many and alike: start from a few of them, the shortest first among equals.
-        for (int i = 0; i < seeds.Count && queue.Count < 24; i += Math.Max(1, seeds.Count / 24)) queue.Add(seeds[i]);
-        if (queue.Count == 0) queue.Add(new byte[64]);
-        for (int round = 0; round < rounds && queue.Count > 0 && result.Count < budget; round++)
+        // A child flips only the jumps after the one its parent flipped (a generational search): the
+        // jumps before it go the way they went, so the budget goes into reaching deeper tests.
+        var queue = new List<(byte[] Frame, int Bound)>();
+        for (int i = 0; i < seeds.Count && queue.Count < 12; i += Math.Max(1, seeds.Count / 12)) queue.Add((seeds[i], 0));
+        if (queue.Count == 0) queue.Add((new byte[64], 0));
+        for (int round = 0; round < rounds && queue.Count > 0; round++)
         {
-            var next = new List<byte[]>();
-            foreach (var frame in queue)
+            var next = new List<(byte[], int)>();
+            foreach (var (frame, bound) in queue)
             {
-                foreach (var child in Children(program, frame))
+                foreach (var (child, flipped) in Children(program, frame, bound))
                 {
                     if (!seen.Add(Convert.ToHexString(child))) continue;
                     result.Add(child);
-                    next.Add(child);
+                    next.Add((child, flipped));
                     if (result.Count >= budget) return result;
                 }
             }
@@ -45,7 +46,7 @@ internal static class FrameDeriver
         return result;
     }
 
-    private static IEnumerable<byte[]> Children(Instruction[] p, byte[] frame)
+    private static IEnumerable<(byte[], int)> Children(Instruction[] p, byte[] frame, int bound)
     {
         var branches = new List<Branch>();
         uint? needLength = Trace(p, frame, branches);
@@ -54,12 +55,12 @@ internal static class FrameDeriver
             var longer = new byte[n];
             Array.Copy(frame, longer, frame.Length);
             for (int i = frame.Length; i < n; i++) longer[i] = (byte)(i * 7 + 3);
-            yield return longer;
+            yield return (longer, bound);
         }
-        foreach (var b in branches)
+        for (int i = branches.Count - 1; i >= bound; i--)
         {
-            var copy = Write(frame, b.Where, b.Value);
-            if (copy != null) yield return copy;
+            var copy = Write(frame, branches[i].Where, branches[i].Value);
+            if (copy != null) yield return (copy, i + 1);
         }
     }
 
