@@ -54,6 +54,7 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         public readonly SortedDictionary<string, int> ByLinkType = new(StringComparer.Ordinal);
         public readonly List<string> Failures = [];
         public long Frames, Accepted;
+        public int NoisyReference;
         public readonly HashSet<(int, string)> AcceptedCases = [];
     }
 
@@ -92,6 +93,9 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         if (ours == null) return $"ours refuses \"{ourErr}\", libpcap accepts";
         if (!reference.Validate(ours)) return "our program fails bpf_validate";
         if (ProgramChecks.FirstUnstoredScratchLoad(ours) >= 0) return "our program loads an unstored scratch cell";
+        // libpcap's programs that read a scratch cell they never stored (PPPoE or Geneve on 802.11 with a
+        // radio header, ...) give noise in its bpf_filter: their verdicts are not compared (ours store zero first).
+        if (ProgramChecks.FirstUnstoredScratchLoad(refProg) >= 0) { o.NoisyReference++; return null; }
         var all = new List<byte[]>(frames);
         all.AddRange(FrameDeriver.Derive(refProg, frames));
         all.AddRange(FrameDeriver.Derive(ours, frames));
@@ -108,7 +112,8 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
 
     private void Report(Outcome o, string what)
     {
-        output.WriteLine($"{what}: {o.Cases - o.Differ}/{o.Cases} agree, {o.Differ} differ on {o.ByLinkType.Count} link types; {o.Frames} frame runs, {o.Accepted} of them accepted");
+        output.WriteLine($"{what}: {o.Cases - o.Differ}/{o.Cases} agree, {o.Differ} differ on {o.ByLinkType.Count} link types; {o.Frames} frame runs, {o.Accepted} of them accepted; " +
+            $"{o.NoisyReference} cases where libpcap's program reads an unstored scratch cell (verdicts not compared)");
         foreach (var (k, v) in o.ByLinkType) output.WriteLine($"  {k}: {v}");
         foreach (var f in o.Failures.Take(60)) output.WriteLine(f);
         if (Environment.GetEnvironmentVariable("PCAP_LINKTYPE_ACCEPTED") is string acc && acc.Length > 0)
