@@ -99,13 +99,19 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         var all = new List<byte[]>(frames);
         all.AddRange(FrameDeriver.Derive(refProg, frames));
         all.AddRange(FrameDeriver.Derive(ours, frames));
+        Instruction[]? refOther = null;
         foreach (var f in all)
         {
             o.Frames++;
             var fr = new CompilerReference.Frame(f, (uint)f.Length);
             uint a = reference.Filter(ours, fr), b = reference.Filter(refProg, fr);
             if (b != 0) { o.Accepted++; o.AcceptedCases.Add((dlt, e)); }
-            if (a != b) return $"verdict {a} vs libpcap {b} on {Convert.ToHexString(f, 0, Math.Min(f.Length, 80))} (len {f.Length})\n{ProgramChecks.Dump(ours)}---\n{ProgramChecks.Dump(refProg)}";
+            if (a == b) continue;
+            // Where a load goes past the captured bytes, libpcap's optimised and unoptimised programs
+            // disagree themselves (its optimiser drops loads whose result cannot matter): either is libpcap.
+            refOther ??= reference.Compile(e, dlt, snap, !opt, 0xffffff00).Program;
+            if (refOther != null && reference.Filter(refOther, fr) == a) continue;
+            return $"verdict {a} vs libpcap {b} on {Convert.ToHexString(f, 0, Math.Min(f.Length, 80))} (len {f.Length})\n{ProgramChecks.Dump(ours)}---\n{ProgramChecks.Dump(refProg)}";
         }
         return null;
     }
@@ -144,6 +150,21 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         Assert.NotNull(reference);
         var o = Judge(reference!, Primitives("link-dependent"), verdicts: true);
         Report(o, "link-dependent primitives");
+        Assert.Empty(o.Failures);
+    }
+
+    /// <summary>Random expressions of the fuzz grammar (fixed seed; PCAP_LINKTYPE_FUZZ_COUNT asks for more) on every link type.</summary>
+    [Fact]
+    public void RandomExpressionsCompileAsLibpcapOnEveryLinkType()
+    {
+        var reference = Reference();
+        Assert.NotNull(reference);
+        int count = int.TryParse(Environment.GetEnvironmentVariable("PCAP_LINKTYPE_FUZZ_COUNT"), out int c) ? c : 20;
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("PCAP_LINKTYPE_FUZZ_SEED"), out int sd) ? sd : 1303;
+        var r = new Random(seed);
+        var expressions = Enumerable.Range(0, count).Select(_ => CompilerFuzzTests.Expression(r)).ToList();
+        var o = Judge(reference!, expressions, verdicts: true);
+        Report(o, $"random expressions (seed {seed})");
         Assert.Empty(o.Failures);
     }
 }

@@ -153,8 +153,9 @@ internal sealed partial class CodeGenerator
             case Dlt.Pflog: return PflogDirection(outbound);
             case Dlt.PppPppd: return Cmp(OffRel.LinkHdr, 0, Op.B, outbound ? 1u : 0u);
             default:
-                // A dead handle has no savefile, so libpcap emits the Linux packet-type extension load.
-                b0 = Jmp(Op.JEQ, 4, L(new Stmt(Op.LD | Op.B | Op.ABS, SkfAdOff + SkfAdPktType)));
+                // A dead handle has no savefile, so libpcap emits the Linux packet-type extension load
+                // (PACKET_OUTGOING), relative to the link-layer header as any link-header load.
+                b0 = Cmp(OffRel.LinkHdr, SkfAdOff + SkfAdPktType, Op.H, 4);
                 break;
         }
         if (!outbound) Not(b0);
@@ -169,7 +170,7 @@ internal sealed partial class CodeGenerator
     public Block Ifindex(uint ifindex)
     {
         if (_linkType == Dlt.LinuxSll2) return Cmp(OffRel.LinkHdr, 4, Op.W, ifindex);
-        return Jmp(Op.JEQ, ifindex, L(new Stmt(Op.LD | Op.W | Op.ABS, SkfAdOff + SkfAdIfindex)));
+        return Cmp(OffRel.LinkHdr, SkfAdOff + SkfAdIfindex, Op.W, ifindex);
     }
 
     // ---- VLAN, MPLS, PPPoE
