@@ -58,13 +58,13 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         public readonly HashSet<(int, string)> AcceptedCases = [];
     }
 
-    internal static Outcome Judge(CompilerReference reference, IEnumerable<string> expressions, bool verdicts)
+    internal static Outcome Judge(CompilerReference reference, IEnumerable<string> expressions)
     {
         var o = new Outcome();
         var types = reference.NamedLinkTypes();
         foreach (var (dlt, name) in types)
         {
-            var frames = verdicts ? LinkTypeFrames.For(dlt) : [];
+            var frames = LinkTypeFrames.For(dlt);
             foreach (var e in expressions)
             foreach (var opt in new[] { true, false })
             {
@@ -133,7 +133,7 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
     {
         var reference = Reference();
         Assert.NotNull(reference);
-        var o = Judge(reference!, Primitives("everyday"), verdicts: true);
+        var o = Judge(reference!, Primitives("everyday"));
         Report(o, "everyday primitives");
         Assert.True(reference!.NamedLinkTypes().Count > 100);
         Assert.Equal(14, Primitives("everyday").Count);
@@ -148,7 +148,7 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
     {
         var reference = Reference();
         Assert.NotNull(reference);
-        var o = Judge(reference!, Primitives("link-dependent"), verdicts: true);
+        var o = Judge(reference!, Primitives("link-dependent"));
         Report(o, "link-dependent primitives");
         Assert.Empty(o.Failures);
     }
@@ -163,7 +163,7 @@ public sealed class CompilerEveryLinkTypeTests(ITestOutputHelper output)
         int seed = int.TryParse(Environment.GetEnvironmentVariable("PCAP_LINKTYPE_FUZZ_SEED"), out int sd) ? sd : 1303;
         var r = new Random(seed);
         var expressions = Enumerable.Range(0, count).Select(_ => CompilerFuzzTests.Expression(r)).ToList();
-        var o = Judge(reference!, expressions, verdicts: true);
+        var o = Judge(reference!, expressions);
         Report(o, $"random expressions (seed {seed})");
         Assert.Empty(o.Failures);
     }

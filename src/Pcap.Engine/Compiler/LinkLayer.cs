@@ -400,6 +400,4 @@ internal sealed partial class CodeGenerator
             af = (af & 0xff) << 24 | (af & 0xff00) << 8 | (af >> 8) & 0xff00 | af >> 24; // host byte order on a little-endian machine
         return Cmp(OffRel.LinkHdr, 0, Op.W, af);
     }
-
-    
 }

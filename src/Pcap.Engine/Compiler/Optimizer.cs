@@ -15,11 +15,15 @@ internal static class Optimizer
     /// </summary>
     public static Block Optimize(Block root, out bool rejectsAll)
     {
-        // Skipping the blocks constant tests became lets threading reach past them: once more.
         Fixpoint(root, statements: false);
+        int blocks = Reachable(root).Count;
         root = Skip(root);
-        Fixpoint(root, statements: false);
-        root = Skip(root);
+        // Skipping the blocks that constant tests became lets threading reach past them: once more then.
+        if (Reachable(root).Count != blocks)
+        {
+            Fixpoint(root, statements: false);
+            root = Skip(root);
+        }
         rejectsAll = RejectsAll(root);
         if (rejectsAll) return root;
         // (A program that rejects everything is still optimised on when the caller compiles it anyway.)
