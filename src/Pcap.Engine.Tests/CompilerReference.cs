@@ -28,6 +28,7 @@ internal sealed unsafe class CompilerReference
     private readonly delegate* unmanaged<IntPtr, PktHdr**, byte**, int> _nextEx;
     private readonly delegate* unmanaged<IntPtr, int> _datalink;
     private readonly delegate* unmanaged<byte*, int> _nameToVal;
+    private readonly delegate* unmanaged<int, byte*> _valToName;
 
     public static CompilerReference? TryLoad()
     {
@@ -48,6 +49,7 @@ internal sealed unsafe class CompilerReference
         _nextEx = (delegate* unmanaged<IntPtr, PktHdr**, byte**, int>)NativeLibrary.GetExport(lib, "pcap_next_ex");
         _datalink = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(lib, "pcap_datalink");
         _nameToVal = (delegate* unmanaged<byte*, int>)NativeLibrary.GetExport(lib, "pcap_datalink_name_to_val");
+        _valToName = (delegate* unmanaged<int, byte*>)NativeLibrary.GetExport(lib, "pcap_datalink_val_to_name");
     }
 
     private static byte[] CString(string s)
@@ -60,6 +62,18 @@ internal sealed unsafe class CompilerReference
     public int LinkTypeValue(string name)
     {
         fixed (byte* p = CString(name)) return _nameToVal(p);
+    }
+
+    /// <summary>The link types libpcap has a name for (pcap_datalink_val_to_name), with their names.</summary>
+    public List<(int Dlt, string Name)> NamedLinkTypes()
+    {
+        var list = new List<(int, string)>();
+        for (int v = 0; v < 65536; v++)
+        {
+            byte* n = _valToName(v);
+            if (n != null) list.Add((v, Marshal.PtrToStringUTF8((IntPtr)n)!));
+        }
+        return list;
     }
 
     /// <summary>libpcap's program, or its error text.</summary>

@@ -12,8 +12,7 @@ internal sealed class AbsOffset
     public bool IsVariable;
     public uint ConstantPart;
     public int Reg = -1;
-    public bool NotSet;
-    public AbsOffset Copy() => new() { IsVariable = IsVariable, ConstantPart = ConstantPart, Reg = Reg, NotSet = NotSet };
+    public AbsOffset Copy() => new() { IsVariable = IsVariable, ConstantPart = ConstantPart, Reg = Reg };
 }
 
 /// <summary>An arithmetic value under construction (struct arth): code that leaves it in a scratch register, plus protocol checks.</summary>
@@ -95,6 +94,15 @@ internal sealed partial class CodeGenerator
         p.Sense = !p.Sense;
         Backpatch(p, new Block(Op.RET | Op.K, 0));
         InsertComputeVlOffsets(p.Head);
+        if (_linkType == Dlt.Ppi)
+        {
+            // PPI: only 802.11 frames (DLT_IEEE802_11, little-endian, in the PPI header) are decoded;
+            // the test comes first, before the prologue.
+            var dltCheck = Jmp(Op.JEQ, 0x69000000, L(new Stmt(Op.LD | Op.W | Op.ABS, 4)));
+            dltCheck.Jt = p.Head;
+            dltCheck.Jf = new Block(Op.RET | Op.K, 0);
+            return dltCheck;
+        }
         return p.Head;
     }
 
@@ -317,7 +325,7 @@ internal sealed partial class CodeGenerator
         switch (proto)
         {
             case Q.Radio:
-                if (!_hasRadioHeader) throw new PcapException("radio information not present in capture");
+                if (_linkType is not (Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio or Dlt.PrismHeader)) throw new PcapException("radio information not present in capture");
                 s = L(XferToX(inst), new Stmt(Op.LD | Op.IND | sz, 0));
                 inst.S.AddRange(s);
                 break;

@@ -26,7 +26,23 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    /// <summary>A MAC address on this link type, or libpcap's refusal.</summary>
+    /// <summary>gen_fhostop, gen_thostop, gen_ipfchostop: FDDI, token ring and Fibre Channel addresses at their offsets.</summary>
+    private Block MacHostAt(byte[] e, int dir, uint srcOff, uint dstOff)
+    {
+        switch (dir)
+        {
+            case Q.Src: return Bcmp(OffRel.LinkHdr, srcOff, 6, e);
+            case Q.Dst: return Bcmp(OffRel.LinkHdr, dstOff, 6, e);
+            case Q.And: { var b0 = MacHostAt(e, Q.Src, srcOff, dstOff); var b1 = MacHostAt(e, Q.Dst, srcOff, dstOff); And(b0, b1); return b1; }
+            case Q.Default: case Q.Or: { var b0 = MacHostAt(e, Q.Src, srcOff, dstOff); var b1 = MacHostAt(e, Q.Dst, srcOff, dstOff); Or(b0, b1); return b1; }
+            default: throw new PcapException(OnlyOn80211(dir));
+        }
+    }
+
+    /// <summary>Whether this link type has MAC addresses libpcap can test (gen_ecode's and gen_scode's list).</summary>
+    private bool HasMacAddresses => IsEthernetLike || IsWlan || _linkType is Dlt.Fddi or Dlt.Ieee802 or Dlt.IpOverFc;
+
+    /// <summary>A MAC address on this link type (call only where <see cref="HasMacAddresses"/>).</summary>
     private Block MacHost(byte[] e, int dir)
     {
         if (IsEthernetLike)
@@ -37,7 +53,14 @@ internal sealed partial class CodeGenerator
             return b;
         }
         if (IsWlan) return WlanHostOp(e, dir);
-        throw new PcapException("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
+        return _linkType switch
+        {
+            // FDDI: frame control byte first (a savefile's padding is 0 on Linux).
+            Dlt.Fddi => MacHostAt(e, dir, 7, 1),
+            // Token ring: access control and frame control bytes first.
+            Dlt.Ieee802 => MacHostAt(e, dir, 8, 2),
+            _ => MacHostAt(e, dir, 10, 2),
+        };
     }
 
     /// <summary>gen_ecode: a MAC address.</summary>
@@ -46,17 +69,10 @@ internal sealed partial class CodeGenerator
         if ((q.Addr == Q.Host || q.Addr == Q.Default) && q.Proto == Q.Link)
         {
             var e = NameResolver.EtherAton(s);
+            if (!HasMacAddresses) throw new PcapException("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
             return MacHost(e, q.Dir);
         }
         throw new PcapException("ethernet address used in non-ether expression");
-    }
-
-    /// <summary>gen_acode: an ARCnet address.</summary>
-    public Block ArcnetCode(string s, Qual q)
-    {
-        if ((q.Addr == Q.Host || q.Addr == Q.Default) && q.Proto == Q.Link)
-            throw new PcapException("aid supported only on ARCnet");
-        throw new PcapException("ARCnet address used in non-arc expression");
     }
 
     public Block Broadcast(int proto)
@@ -64,14 +80,8 @@ internal sealed partial class CodeGenerator
         switch (proto)
         {
             case Q.Default: case Q.Link:
-                if (IsEthernetLike)
-                {
-                    var b1 = PrevLinkHdrCheck();
-                    var b0 = EtherHostOp(EtherBroadcast, Q.Dst);
-                    if (b1 != null) And(b1, b0);
-                    return b0;
-                }
-                if (IsWlan) return WlanHostOp(EtherBroadcast, Q.Dst);
+                if (IsArcnet) return ArcnetHostOp(ArcnetBroadcast, Q.Dst);
+                if (HasMacAddresses) return MacHost(EtherBroadcast, Q.Dst);
                 throw new PcapException("not a broadcast link");
             case Q.Ip:
                 {
@@ -103,6 +113,11 @@ internal sealed partial class CodeGenerator
                     return b0;
                 }
                 if (IsWlan) return WlanMulticast();
+                // ARCnet: libpcap tests for the broadcast address.
+                if (IsArcnet) return ArcnetHostOp(ArcnetBroadcast, Q.Dst);
+                if (_linkType == Dlt.Fddi) return MacMulticast(1);
+                if (_linkType == Dlt.Ieee802) return MacMulticast(2);
+                if (_linkType == Dlt.IpOverFc) return MacMulticast(2);
                 break;
             case Q.Ip:
                 {
@@ -127,23 +142,35 @@ internal sealed partial class CodeGenerator
     public Block Inbound(bool outbound)
     {
         Block b0;
+        if (IsJuniper(_linkType)) return JuniperDirection(outbound);
         switch (_linkType)
         {
             case Dlt.LinuxSll: b0 = Cmp(OffRel.LinkHdr, 0, Op.H, 4); break;
             case Dlt.LinuxSll2: b0 = Cmp(OffRel.LinkHdr, 10, Op.B, 4); break;
+            // These tests say "outbound" or "inbound" themselves: no negation below.
+            case Dlt.Slip: return SlipDirection(outbound);
+            case Dlt.Ipnet: return Cmp(OffRel.LinkHdr, 2, Op.H, outbound ? IpnetOutbound : IpnetInbound);
+            case Dlt.Pflog: return PflogDirection(outbound);
+            case Dlt.PppPppd: return Cmp(OffRel.LinkHdr, 0, Op.B, outbound ? 1u : 0u);
             default:
-                // A dead handle has no savefile, so libpcap emits the Linux packet-type extension load.
-                b0 = Jmp(Op.JEQ, 4, L(new Stmt(Op.LD | Op.B | Op.ABS, SkfAdOff + SkfAdPktType)));
+                // A dead handle has no savefile, so libpcap emits the Linux packet-type extension load
+                // (PACKET_OUTGOING), relative to the link-layer header as any link-header load.
+                b0 = Cmp(OffRel.LinkHdr, SkfAdOff + SkfAdPktType, Op.H, 4);
                 break;
         }
         if (!outbound) Not(b0);
         return b0;
     }
 
+    private const uint IpnetOutbound = 1, IpnetInbound = 2;
+
+    /// <summary>SLIP's direction byte, compared as libpcap does it: link[0] = 0 (inbound) through gen_relation.</summary>
+    private Block SlipDirection(bool outbound) => Relation(Op.JEQ, Load(Q.Link, LoadImmediate(0), 1), LoadImmediate(0), outbound);
+
     public Block Ifindex(uint ifindex)
     {
         if (_linkType == Dlt.LinuxSll2) return Cmp(OffRel.LinkHdr, 4, Op.W, ifindex);
-        return Jmp(Op.JEQ, ifindex, L(new Stmt(Op.LD | Op.W | Op.ABS, SkfAdOff + SkfAdIfindex)));
+        return Cmp(OffRel.LinkHdr, SkfAdOff + SkfAdIfindex, Op.W, ifindex);
     }
 
     // ---- VLAN, MPLS, PPPoE
@@ -162,7 +189,7 @@ internal sealed partial class CodeGenerator
     public Block Vlan(uint vlanNum, bool hasTag)
     {
         if (_labelStackDepth > 0) throw new PcapException("no VLAN match after MPLS");
-        if (!(IsEthernetLike || _linkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio))
+        if (!(IsEthernetLike || _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio))
             throw new PcapException($"no VLAN support for {Dlt.Description(_linkType)}");
         var b0 = VlanTpidTest();
         if (hasTag)
@@ -182,8 +209,8 @@ internal sealed partial class CodeGenerator
     {
         Block b0;
         if (_labelStackDepth > 0) b0 = Mcmp(OffRel.PrevMplsHdr, 2, Op.B, 0, 0x01);
-        else if (IsEthernetLike || _linkType == Dlt.CHdlc) b0 = LinkType(EtherTypeMpls);
-        else if (_linkType == Dlt.Ppp) b0 = LinkType(0x0281);
+        else if (IsEthernetLike || _linkType is Dlt.CHdlc or Dlt.Hdlc) b0 = LinkType(EtherTypeMpls);
+        else if (_linkType == Dlt.Ppp) b0 = LinkType(PppMplsUcast);
         else throw new PcapException($"no MPLS support for {Dlt.Description(_linkType)}");
         if (hasLabel)
         {
@@ -229,7 +256,7 @@ internal sealed partial class CodeGenerator
 
     public Block Llc()
     {
-        if (IsEthernetLike)
+        if (_linkType == Dlt.En10Mb)
         {
             var b0 = CmpGt(OffRel.LinkType, 0, Op.H, EtherMtu);
             Not(b0);
@@ -239,9 +266,9 @@ internal sealed partial class CodeGenerator
             And(b0, b1);
             return b1;
         }
-        if (_linkType == Dlt.Ieee80211Radio || _linkType == Dlt.Ieee80211)
-            return CheckWlanDataFrame();
-        if (_linkType is Dlt.Fddi or Dlt.Ieee802) return True();
+        if (IsWlan) return CheckWlanDataFrame();
+        if (_linkType is Dlt.Fddi or Dlt.Ieee802 or Dlt.AtmRfc1483) return True();
+        if (_linkType == Dlt.SunAtm) return AtmLlc();
         throw new PcapException($"'llc' not supported for {Dlt.Description(_linkType)}");
     }
 

@@ -362,7 +362,7 @@ internal sealed partial class CodeGenerator
                     var addrs = NameResolver.HostAddresses(name);
                     if (addrs.Count == 0) throw new PcapException($"unknown host '{name}'");
                     int tproto = proto, tproto6 = proto;
-                    if (_offLinkType.NotSet && tproto == Q.Default) { tproto = Q.Ip; tproto6 = Q.Ipv6; }
+                    if (_offLinkType.ConstantPart == OffsetNotSet && tproto == Q.Default) { tproto = Q.Ip; tproto6 = Q.Ipv6; }
                     Block? b = null;
                     var all = new byte[16];
                     Array.Fill(all, (byte)0xff);
@@ -522,11 +522,24 @@ internal sealed partial class CodeGenerator
                     return b1;
                 }
             case Q.Iso:
+                switch (_linkType)
                 {
-                    var b0 = LinkType(LlcSapIsoNs);
-                    var b1 = Cmp(OffRel.LinkPlNoSnap, 0, Op.B, v);
-                    And(b0, b1);
-                    return b1;
+                    // Frame Relay: the NLPID is the protocol.
+                    case Dlt.Frelay: return Cmp(OffRel.LinkHdr, 2, Op.H, 0x03 << 8 | v);
+                    case Dlt.CHdlc: case Dlt.Hdlc:
+                        {
+                            var b0 = LinkType(LlcSapIsoNs << 8 | LlcSapIsoNs);
+                            var b1 = Cmp(OffRel.LinkPlNoSnap, 1, Op.B, v);
+                            And(b0, b1);
+                            return b1;
+                        }
+                    default:
+                        {
+                            var b0 = LinkType(LlcSapIsoNs);
+                            var b1 = Cmp(OffRel.LinkPlNoSnap, 0, Op.B, v);
+                            And(b0, b1);
+                            return b1;
+                        }
                 }
             case Q.Isis:
                 {

@@ -16,7 +16,14 @@ internal static class Optimizer
     public static Block Optimize(Block root, out bool rejectsAll)
     {
         Fixpoint(root, statements: false);
+        int blocks = Reachable(root).Count;
         root = Skip(root);
+        // Skipping the blocks that constant tests became lets threading reach past them: once more then.
+        if (Reachable(root).Count != blocks)
+        {
+            Fixpoint(root, statements: false);
+            root = Skip(root);
+        }
         rejectsAll = RejectsAll(root);
         if (rejectsAll) return root;
         // (A program that rejects everything is still optimised on when the caller compiles it anyway.)
@@ -140,20 +147,66 @@ internal static class Optimizer
         };
     }
 
-    /// <summary>The key of a test on packet data alone (absolute loads and constant ALU ops), or null.</summary>
-    private static string? PureTestKey(Block b)
+    /// <summary>
+    /// The key of a test on packet data alone, or null: loads from the packet (absolute, or indexed by an X
+    /// the block computes itself, from the packet or from a scratch cell in <paramref name="stable"/>) and
+    /// ALU operations. A variable link-layer offset (pflog) is such a cell: the prologue stores it once, so
+    /// tests through it compare the same value wherever they are, as libpcap's value numbering finds.
+    /// </summary>
+    private static string? PureTestKey(Block b, uint stable)
     {
-        if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X || b.Stmts.Count == 0) return null;
+        if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return null;
+        // The longest tail of the block that computes A from those alone (the entry block's test comes
+        // after the prologue that computes the offsets).
+        for (int start = 0; start < b.Stmts.Count; start++)
+            if (TailKey(b.Stmts, start, stable) is string key) return key;
+        return null;
+    }
+
+    private static string? TailKey(List<Stmt> stmts, int start, uint stable)
+    {
         var sb = new System.Text.StringBuilder();
-        for (int i = 0; i < b.Stmts.Count; i++)
+        bool defA = false, defX = false;
+        for (int i = start; i < stmts.Count; i++)
         {
-            var s = b.Stmts[i];
-            bool ok = i == 0 ? Op.Class(s.Code) == Op.LD && Op.Mode(s.Code) is Op.ABS or Op.LEN
-                             : Op.Class(s.Code) == Op.ALU && Op.Src(s.Code) == Op.K && Op.AluOp(s.Code) != Op.NEG;
-            if (!ok) return null;
+            var s = stmts[i];
+            int mode = Op.Mode(s.Code);
+            switch (Op.Class(s.Code))
+            {
+                case Op.LD:
+                    if (!(mode is Op.ABS or Op.LEN or Op.IMM || (mode == Op.IND && defX))) return null;
+                    defA = true;
+                    break;
+                case Op.LDX:
+                    if (!(mode is Op.MSH or Op.IMM || (mode == Op.MEM && (stable & 1u << (int)(s.K & 15)) != 0))) return null;
+                    defX = true;
+                    break;
+                case Op.ALU:
+                    if (!defA || (Op.Src(s.Code) == Op.X && !defX)) return null;
+                    break;
+                case Op.MISC:
+                    if ((s.Code & 0xf8) == Op.TXA) { if (!defX) return null; defA = true; }
+                    else { if (!defA) return null; defX = true; }
+                    break;
+                default: return null;
+            }
             sb.Append(s.Code).Append(':').Append(s.K).Append(';');
         }
-        return sb.ToString();
+        return defA ? sb.ToString() : null;
+    }
+
+    /// <summary>Scratch cells the entry block stores and no other block does: the same value everywhere after it.</summary>
+    private static uint StableCells(Block root)
+    {
+        uint inRoot = 0, elsewhere = 0;
+        foreach (var b in Reachable(root))
+            foreach (var s in b.Stmts)
+                if (Op.Class(s.Code) is Op.ST or Op.STX)
+                {
+                    if (b == root) inRoot |= 1u << (int)(s.K & 15);
+                    else elsewhere |= 1u << (int)(s.K & 15);
+                }
+        return inRoot & ~elsewhere;
     }
 
     /// <summary>Does the block compute everything it uses (A, X) before using it?</summary>
@@ -216,10 +269,11 @@ internal static class Optimizer
         var order = TopoOrder(root);
         var keys = new Dictionary<Block, int>();
         var interned = new Dictionary<string, int>();
+        uint stable = StableCells(root);
         int KeyOf(Block b)
         {
             if (keys.TryGetValue(b, out int k)) return k;
-            string? text = PureTestKey(b);
+            string? text = PureTestKey(b, stable);
             if (text == null) k = -1;
             else if (!interned.TryGetValue(text, out k)) interned[text] = k = interned.Count;
             keys[b] = k;

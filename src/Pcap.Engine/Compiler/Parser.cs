@@ -366,44 +366,78 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
                 if (Kind() == Tok.PfRnr) { Take(); return gen.LlcNamed("rnr"); }
                 return gen.Llc();
             case Tok.PfIfname or Tok.PfRset:
-                if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
-                Take();
-                throw new PcapException(t.Kind == Tok.PfIfname ? "ifname supported only on PF linktype" : "ruleset supported only on PF linktype");
+                {
+                    if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
+                    string name = Take().Text;
+                    return t.Kind == Tok.PfIfname ? gen.PfIfname(name) : gen.PfRuleset(name);
+                }
             case Tok.PfRnr or Tok.PfSrnr:
-                TakeNum();
-                throw new PcapException(t.Kind == Tok.PfRnr ? "rnr supported only on PF linktype" : "srnr supported only on PF linktype");
+                {
+                    uint n = TakeNum();
+                    return t.Kind == Tok.PfRnr ? gen.PfRuleNumber(n) : gen.PfSubruleNumber(n);
+                }
             case Tok.PfReason:
-                if (Kind() is Tok.Num or Tok.Id) { Take(); throw new PcapException("reason supported only on PF linktype"); }
+                if (Kind() == Tok.Num) return gen.PfReason(Take().Num);
+                if (Kind() == Tok.Id) return gen.PfReason(CodeGenerator.PfReasonNumber(Take().Text));
                 Take(); throw SyntaxError();
             case Tok.PfAction:
                 if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
-                Take();
-                throw new PcapException("action supported only on PF linktype");
-            case Tok.Lane or Tok.Metac or Tok.Bcc or Tok.Oamf4ec or Tok.Oamf4sc or Tok.Sc or Tok.Ilmic
-                or Tok.Oam or Tok.Oamf4 or Tok.Connectmsg or Tok.Metaconnect:
-                throw new PcapException($"'{t.Text}' supported only on raw ATM");
+                return gen.PfAction(CodeGenerator.PfActionNumber(Take().Text));
+            case Tok.Lane: return gen.AtmTypeAbbrev(AtmType.Lane);
+            case Tok.Metac: return gen.AtmTypeAbbrev(AtmType.Metac);
+            case Tok.Bcc: return gen.AtmTypeAbbrev(AtmType.Bcc);
+            case Tok.Oamf4ec: return gen.AtmTypeAbbrev(AtmType.Oamf4ec);
+            case Tok.Oamf4sc: return gen.AtmTypeAbbrev(AtmType.Oamf4sc);
+            case Tok.Sc: return gen.AtmTypeAbbrev(AtmType.Sc);
+            case Tok.Ilmic: return gen.AtmTypeAbbrev(AtmType.Ilmic);
+            case Tok.Oam: return gen.AtmTypeAbbrev(AtmType.Oam);
+            case Tok.Oamf4: return gen.AtmTypeAbbrev(AtmType.Oamf4);
+            case Tok.Connectmsg: return gen.AtmTypeAbbrev(AtmType.Connectmsg);
+            case Tok.Metaconnect: return gen.AtmTypeAbbrev(AtmType.Metaconnect);
             case Tok.Vpi or Tok.Vci:
-                ParseFieldValue();
-                throw new PcapException($"'{t.Text}' supported only on raw ATM");
-            case Tok.Fisu or Tok.Lssu or Tok.Msu or Tok.Hfisu or Tok.Hlssu or Tok.Hmsu:
-                throw new PcapException($"'{t.Text}' supported only on MTP2");
+                {
+                    bool vci = t.Kind == Tok.Vci;
+                    return ParseFieldValue((v, jt, rev) => gen.AtmFieldCode(vci, v, jt, rev));
+                }
+            case Tok.Fisu: return gen.Mtp2TypeAbbrev(Mtp2Type.Fisu);
+            case Tok.Lssu: return gen.Mtp2TypeAbbrev(Mtp2Type.Lssu);
+            case Tok.Msu: return gen.Mtp2TypeAbbrev(Mtp2Type.Msu);
+            case Tok.Hfisu: return gen.Mtp2TypeAbbrev(Mtp2Type.HFisu);
+            case Tok.Hlssu: return gen.Mtp2TypeAbbrev(Mtp2Type.HLssu);
+            case Tok.Hmsu: return gen.Mtp2TypeAbbrev(Mtp2Type.HMsu);
             case Tok.Sio or Tok.Opc or Tok.Dpc or Tok.Sls or Tok.Hsio or Tok.Hopc or Tok.Hdpc or Tok.Hsls:
-                ParseFieldValue();
-                throw new PcapException($"'{t.Text}' supported only on SS7");
+                {
+                    var field = t.Kind switch
+                    {
+                        Tok.Sio => Mtp3Field.Sio, Tok.Opc => Mtp3Field.Opc, Tok.Dpc => Mtp3Field.Dpc, Tok.Sls => Mtp3Field.Sls,
+                        Tok.Hsio => Mtp3Field.HSio, Tok.Hopc => Mtp3Field.HOpc, Tok.Hdpc => Mtp3Field.HDpc, _ => Mtp3Field.HSls,
+                    };
+                    return ParseFieldValue((v, jt, rev) => gen.Mtp3FieldCode(field, v, jt, rev));
+                }
         }
         throw SyntaxError();
     }
 
-    /// <summary>atmvalue / mtp3value: NUM | relop NUM | irelop NUM | '(' NUM { or NUM } ')'.</summary>
-    private void ParseFieldValue()
+    /// <summary>atmvalue / mtp3value: NUM | relop NUM | irelop NUM | '(' NUM { or NUM } ')', each value's test made as it is read.</summary>
+    private Block ParseFieldValue(System.Func<uint, int, bool, Block> code)
     {
         var k = Kind();
-        if (k == Tok.Num) { Take(); return; }
-        if (k is Tok.Gt or Tok.Geq or Tok.Eq or Tok.Leq or Tok.Lt or Tok.Neq) { Take(); TakeNum(); return; }
+        if (k == Tok.Num) return code(Take().Num, Op.JEQ, false);
+        if (k is Tok.Gt or Tok.Geq or Tok.Eq) { Take(); return code(TakeNum(), k == Tok.Gt ? Op.JGT : k == Tok.Geq ? Op.JGE : Op.JEQ, false); }
+        if (k is Tok.Leq or Tok.Lt or Tok.Neq) { Take(); return code(TakeNum(), k == Tok.Leq ? Op.JGT : k == Tok.Lt ? Op.JGE : Op.JEQ, true); }
         if (k == Tok.LParen)
         {
-            Take(); TakeNum();
-            return;
+            Take();
+            var b = code(TakeNum(), Op.JEQ, false);
+            while (Kind() == Tok.Or)
+            {
+                Take();
+                var b2 = code(TakeNum(), Op.JEQ, false);
+                CodeGenerator.Or(b, b2);
+                b = b2;
+            }
+            Expect(Tok.RParen);
+            return b;
         }
         Take();
         throw SyntaxError();

@@ -16,7 +16,14 @@ internal sealed partial class CodeGenerator
 
     private Block? PrevLinkHdrCheck()
     {
-        if (!_isGeneve) return null;
+        if (!_isGeneve)
+        {
+            // An Ethernet header inside SunATM LANE: not an LE control frame (0xff00 in its first two bytes).
+            if (_prevLinkType != Dlt.SunAtm) return null;
+            var b = Cmp(OffRel.PrevLinkHdr, SunAtmPayload, Op.H, 0xff00);
+            Not(b);
+            return b;
+        }
         // With a Geneve payload, there is an Ethernet header only when header and payload offsets differ.
         var b0 = new Block(Op.JMP | Op.JEQ | Op.X, 0)
         {

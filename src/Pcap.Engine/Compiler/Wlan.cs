@@ -76,7 +76,8 @@ internal static class Wlan
 /// <summary>802.11 primitives and the code that finds the variable-length 802.11 and radiotap headers.</summary>
 internal sealed partial class CodeGenerator
 {
-    private bool IsWlanHeader => _linkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
+    /// <summary>802.11 link types whose type and direction fields libpcap tests (not PPI).</summary>
+    private bool IsWlanHeader => _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio;
 
     public Block WlanType(uint type, uint mask)
     {
@@ -202,38 +203,78 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>
-    /// insert_compute_vloffsets: blocks put before the program that compute the radiotap header length and
-    /// the 802.11 header length (with QoS and Atheros padding) into the registers the program uses.
+    /// insert_compute_vloffsets: statements put before the program that compute the variable offsets it
+    /// uses: the radio header's length (radiotap, PPI, AVS, or Prism-or-AVS), the 802.11 header's length
+    /// (with QoS and radiotap's Atheros padding), the pflog header's length.
     /// </summary>
     private void InsertComputeVlOffsets(Block root)
     {
-        if (!IsWlanHeaderOutermost) return;
-        if (_offOuterLinkPl.Reg != -1 && _offOuterLinkHdr.IsVariable && _offOuterLinkHdr.Reg == -1)
-            _offOuterLinkHdr.Reg = AllocReg();
-        var pre = new List<Stmt>();
-        if (_outerLinkType == Dlt.Ieee80211Radio && _offOuterLinkHdr.Reg != -1)
+        int outer = _outerLinkType;
+        bool wlan = outer is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio or Dlt.Ppi;
+        if (outer == Dlt.PrismHeader) NoOptimize = true; // libpcap turns its optimiser off for every Prism program
+        if (outer == Dlt.Pflog)
         {
-            pre.Add(new Stmt(Op.LD | Op.B | Op.ABS, 3));
-            pre.Add(new Stmt(Op.ALU | Op.LSH | Op.K, 8));
-            pre.Add(new Stmt(Op.MISC | Op.TAX));
-            pre.Add(new Stmt(Op.LD | Op.B | Op.ABS, 2));
-            pre.Add(new Stmt(Op.ALU | Op.OR | Op.X));
-            pre.Add(new Stmt(Op.ST, (uint)_offOuterLinkHdr.Reg));
-            pre.Add(new Stmt(Op.MISC | Op.TAX));
-        }
-        if (_offOuterLinkPl.Reg == -1)
-        {
-            if (pre.Count > 0) root.Stmts.InsertRange(0, pre);
+            if (_offOuterLinkPl.Reg == -1) return;
+            uint r = (uint)_offOuterLinkPl.Reg;
+            root.Stmts.InsertRange(0, L(new Stmt(Op.LD | Op.B | Op.ABS, 0), new Stmt(Op.ALU | Op.ADD | Op.K, 3),
+                new Stmt(Op.ALU | Op.AND | Op.K, 0xfffffffc), new Stmt(Op.ST, r), new Stmt(Op.MISC | Op.TAX)));
             return;
         }
-        uint reg = (uint)_offOuterLinkPl.Reg;
-        if (pre.Count == 0) pre.Add(new Stmt(Op.LDX | Op.IMM, 0));
-        pre.Add(new Stmt(Op.MISC | Op.TXA));
-        pre.Add(new Stmt(Op.ALU | Op.ADD | Op.K, 24));
-        pre.Add(new Stmt(Op.ST, reg));
-        pre.Add(new Stmt(Op.LD | Op.IND | Op.B, 0));
+        if (!wlan) return;
+        if (_offOuterLinkPl.Reg != -1 && _offOuterLinkHdr.IsVariable && _offOuterLinkHdr.Reg == -1)
+            _offOuterLinkHdr.Reg = AllocReg();
         // The rest of the program starts in a copy of the root block, so the prologue can jump to it.
         var rest = new Block(root.JumpCode, root.K) { Stmts = root.Stmts, Jt = root.Jt, Jf = root.Jf };
+        Block start = _offOuterLinkPl.Reg == -1 ? rest : WlanHeaderLength(rest);
+        if (_offOuterLinkHdr.Reg == -1)
+        {
+            if (start != rest) start.Stmts.InsertRange(0, L(new Stmt(Op.LDX | Op.IMM, _offOuterLinkHdr.ConstantPart)));
+        }
+        else
+        {
+            uint hr = (uint)_offOuterLinkHdr.Reg;
+            var store = L(new Stmt(Op.ST, hr), new Stmt(Op.MISC | Op.TAX));
+            switch (outer)
+            {
+                case Dlt.Ieee80211Radio: case Dlt.Ppi:
+                    // Little-endian 16-bit length at offset 2.
+                    start.Stmts.InsertRange(0, L(new Stmt(Op.LD | Op.B | Op.ABS, 3), new Stmt(Op.ALU | Op.LSH | Op.K, 8), new Stmt(Op.MISC | Op.TAX),
+                        new Stmt(Op.LD | Op.B | Op.ABS, 2), new Stmt(Op.ALU | Op.OR | Op.X), new Stmt(Op.ST, hr), new Stmt(Op.MISC | Op.TAX)));
+                    break;
+                case Dlt.IeeeRadioAvs:
+                    start.Stmts.InsertRange(0, L(new Stmt(Op.LD | Op.W | Op.ABS, 4), new Stmt(Op.ST, hr), new Stmt(Op.MISC | Op.TAX)));
+                    break;
+                default:
+                    {
+                        // Prism: an AVS header (its cookie in the first word) gives its own length, else 144 bytes.
+                        var join = new Block(Op.JMP | Op.JA, 0) { Stmts = store, Jt = start, Jf = start };
+                        if (start != rest) { join.Stmts.AddRange(start.Stmts); join.JumpCode = start.JumpCode; join.K = start.K; join.Jt = start.Jt; join.Jf = start.Jf; }
+                        var avs = new Block(Op.JMP | Op.JA, 0) { Stmts = L(new Stmt(Op.LD | Op.W | Op.ABS, 4)), Jt = join, Jf = join };
+                        var prism = new Block(Op.JMP | Op.JA, 0) { Stmts = L(new Stmt(Op.LD | Op.W | Op.IMM, 144)), Jt = join, Jf = join };
+                        start = new Block(Op.JMP | Op.JEQ | Op.K, 0x80211000)
+                        {
+                            Stmts = L(new Stmt(Op.LD | Op.W | Op.ABS, 0), new Stmt(Op.ALU | Op.AND | Op.K, 0xfffff000)),
+                            Jt = avs, Jf = prism,
+                        };
+                        break;
+                    }
+            }
+        }
+        if (start == rest) return;
+        // The root object stays the entry: it becomes the first prologue block.
+        root.Stmts = start.Stmts;
+        root.JumpCode = start.JumpCode;
+        root.K = start.K;
+        root.Jt = start.Jt;
+        root.Jf = start.Jf;
+    }
+
+    /// <summary>gen_load_802_11_header_len: from X (the radio header's length), the 802.11 header's length
+    /// into the payload register, then on to <paramref name="rest"/>. Returns the first block.</summary>
+    private Block WlanHeaderLength(Block rest)
+    {
+        NoOptimize = true; // as libpcap, which turns its optimiser off once this code exists
+        uint reg = (uint)_offOuterLinkPl.Reg;
         Block after = rest;
         if (_outerLinkType == Dlt.Ieee80211Radio)
         {
@@ -256,13 +297,10 @@ internal sealed partial class CodeGenerator
         };
         var qos = new Block(Op.JMP | Op.JSET | Op.K, 0x80) { Jt = qosAdd, Jf = after };
         var data2 = new Block(Op.JMP | Op.JSET | Op.K, 0x04) { Jt = rest, Jf = qos };
-        // The root object stays the entry: it becomes the first prologue block.
-        root.Stmts = pre;
-        root.JumpCode = Op.JMP | Op.JSET | Op.K;
-        root.K = 0x08;
-        root.Jt = data2;
-        root.Jf = rest;
+        return new Block(Op.JMP | Op.JSET | Op.K, 0x08)
+        {
+            Stmts = L(new Stmt(Op.MISC | Op.TXA), new Stmt(Op.ALU | Op.ADD | Op.K, 24), new Stmt(Op.ST, reg), new Stmt(Op.LD | Op.IND | Op.B, 0)),
+            Jt = data2, Jf = rest,
+        };
     }
-
-    private bool IsWlanHeaderOutermost => _outerLinkType is Dlt.Ieee80211 or Dlt.Ieee80211Radio;
 }
