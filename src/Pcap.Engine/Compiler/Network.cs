@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 using Pcap.Engine.Handles;
 using Pcap.Engine.Names;
 
@@ -306,10 +305,9 @@ internal sealed partial class CodeGenerator
     /// <summary>gen_mcode6: an IPv6 address with a prefix length.</summary>
     public Block MaskCode6(string s, uint masklen, Qual q)
     {
-        if (!IPAddress.TryParse(s, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-            throw new PcapException($"invalid ip6 address {s}");
+        byte[] addr = Names.NameResolver.NumericIpv6(s) ?? throw new PcapException($"invalid ip6 address {s}");
         if (masklen > 128) throw new PcapException("mask length must be <= 128");
-        byte[] addr = ip.GetAddressBytes(), mask = new byte[16];
+        byte[] mask = new byte[16];
         for (int i = 0; i < 16; i++)
         {
             int bits = Math.Clamp((int)masklen - i * 8, 0, 8);

@@ -19,13 +19,11 @@ internal static class Optimizer
         root = Skip(root);
         rejectsAll = RejectsAll(root);
         if (rejectsAll) return root;
-        // (A program that rejects everything is still optimised on when the caller compiles it anyway.)
-        s_foldedAllOnesJset = false;
+        // libpcap decides "rejects all" on its final program: constants folded through scratch cells
+        // ("1 > 2") and its peephole's "jset #0xffffffff" rule (below) can make it reject everything.
         Fixpoint(root, statements: true);
         root = Skip(root);
-        // libpcap decides "rejects all" after its peephole pass, whose "jset #0xffffffff" rule (below) can
-        // make a program reject everything; the other statement passes only shrink code.
-        rejectsAll = s_foldedAllOnesJset && RejectsAll(root);
+        rejectsAll = RejectsAll(root);
         return root;
     }
 
@@ -73,12 +71,10 @@ internal static class Optimizer
     {
         if (b.JumpCode != (Op.JMP | Op.JSET | Op.K) || b.Jt == b.Jf) return false;
         if (b.K == 0) b.Jt = b.Jf;
-        else if (b.K == 0xffffffff) { b.Jf = b.Jt; s_foldedAllOnesJset = true; }
+        else if (b.K == 0xffffffff) b.Jf = b.Jt;
         else return false;
         return true;
     }
-
-    [System.ThreadStatic] private static bool s_foldedAllOnesJset;
 
     /// <summary>A conditional block whose A is a known constant at its jump becomes an unconditional one.</summary>
     private static bool FoldConstant(Block b)
