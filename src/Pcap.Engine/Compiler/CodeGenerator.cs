@@ -232,12 +232,14 @@ internal sealed partial class CodeGenerator
 
     public Arth LoadImmediate(uint v)
     {
+        ChunkModel.Charge(ChunkModel.ArthSize);
         int reg = AllocReg();
         return new Arth { S = L(new Stmt(Op.LD | Op.IMM, v), new Stmt(Op.ST, (uint)reg)), Regno = reg };
     }
 
     public Arth LoadLength()
     {
+        ChunkModel.Charge(ChunkModel.ArthSize);
         int reg = AllocReg();
         return new Arth { S = L(new Stmt(Op.LD | Op.LEN), new Stmt(Op.ST, (uint)reg)), Regno = reg };
     }

@@ -54,9 +54,8 @@ internal sealed partial class CodeGenerator
     /// <summary>gen_acode: an ARCnet address.</summary>
     public Block ArcnetCode(string s, Qual q)
     {
-        if ((q.Addr == Q.Host || q.Addr == Q.Default) && q.Proto == Q.Link)
-            throw new PcapException("aid supported only on ARCnet");
-        throw new PcapException("ARCnet address used in non-arc expression");
+        // On every link type but ARCnet gen_acode refuses before it looks at the qualifiers.
+        throw new PcapException("aid supported only on ARCnet");
     }
 
     public Block Broadcast(int proto)

@@ -42,10 +42,18 @@ public static class FilterCompiler
         // The empty expression is "ret #snaplen" on every link type libpcap accepts, whatever its layout.
         if (Lexer.IsBlank(expression) && Dlt.LibpcapCompilesFor(linkType))
             return [new Instruction(0x06, 0, 0, (uint)snapLength)];
-        var gen = new CodeGenerator(linkType, snapLength, netmask);
-        var tokens = Lexer.Tokenize(expression);
-        var body = new Parser(tokens, gen).ParseProgram();
-        Block root = body == null ? gen.AcceptAll() : gen.Finish(body);
+        Block root;
+        Block? body;
+        CodeGenerator gen;
+        ChunkModel.Current = new ChunkModel();
+        try
+        {
+            gen = new CodeGenerator(linkType, snapLength, netmask);
+            var tokens = Lexer.Tokenize(expression);
+            body = new Parser(tokens, gen).ParseProgram();
+            root = body == null ? gen.AcceptAll() : gen.Finish(body);
+        }
+        finally { ChunkModel.Current = null; }
         if (optimize && body != null)
         {
             root = Optimizer.Optimize(root, out bool rejectsAll);

@@ -21,10 +21,18 @@ internal static class Op
 }
 
 /// <summary>One straight-line statement of the intermediate code.</summary>
-internal sealed class Stmt(int code, uint k = 0)
+internal sealed class Stmt
 {
-    public int Code = code;
-    public uint K = k;
+    public int Code;
+    public uint K;
+
+    public Stmt(int code, uint k = 0)
+    {
+        Code = code;
+        K = k;
+        ChunkModel.Charge(ChunkModel.StmtSize);
+    }
+
     public Stmt Clone() => new(Code, K);
 }
 
@@ -48,6 +56,7 @@ internal sealed class Block
         JumpCode = jumpCode;
         K = k;
         Head = this;
+        ChunkModel.Charge(ChunkModel.BlockSize);
     }
 
     public bool IsReturn => Op.Class(JumpCode) == Op.RET;

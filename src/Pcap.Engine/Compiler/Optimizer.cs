@@ -15,12 +15,11 @@ internal static class Optimizer
     /// </summary>
     public static Block Optimize(Block root, out bool rejectsAll)
     {
+        // libpcap runs both passes (the second refuses divisions by a known zero) and decides "rejects all"
+        // on its final program: constants folded through scratch cells ("1 > 2") and its peephole's
+        // "jset #0xffffffff" rule (below) can make it reject everything.
         Fixpoint(root, statements: false);
         root = Skip(root);
-        rejectsAll = RejectsAll(root);
-        if (rejectsAll) return root;
-        // libpcap decides "rejects all" on its final program: constants folded through scratch cells
-        // ("1 > 2") and its peephole's "jset #0xffffffff" rule (below) can make it reject everything.
         Fixpoint(root, statements: true);
         root = Skip(root);
         rejectsAll = RejectsAll(root);

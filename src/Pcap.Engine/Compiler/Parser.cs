@@ -68,6 +68,8 @@ internal sealed class Parser
         // A closing token lands on top of what it closes: one symbol more than a token that starts something.
         if (BisonBase + _depth + (t.Kind is Tok.RParen or Tok.RBracket ? 2 : 1) >= BisonMaxDepth) throw Exhausted();
         if (t.Kind != Tok.End) _pos++;
+        // The scanner copies these tokens' text into gencode's memory (sdup).
+        if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid) ChunkModel.Charge(t.Text.Length + 1);
         return t;
     }
 
@@ -418,10 +420,13 @@ internal sealed class Parser
                 TakeNum();
                 throw new PcapException(t.Kind == Tok.PfRnr ? "rnr supported only on PF linktype" : "srnr supported only on PF linktype");
             case Tok.PfReason:
+                // grammar.y looks a name up (pfreason_to_num) before gencode refuses the link type.
+                if (Kind() == Tok.Id && !IsPfName(Cur.Text, PfReasons)) throw new PcapException($"unknown PF reason \"{Take().Text}\"");
                 if (Kind() is Tok.Num or Tok.Id) { Take(); throw new PcapException("reason supported only on PF linktype"); }
                 Take(); throw SyntaxError();
             case Tok.PfAction:
                 if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
+                if (!IsPfName(Cur.Text, PfActions)) throw new PcapException($"unknown PF action \"{Take().Text}\"");
                 Take();
                 throw new PcapException("action supported only on PF linktype");
             case Tok.Lane or Tok.Metac or Tok.Bcc or Tok.Oamf4ec or Tok.Oamf4sc or Tok.Sc or Tok.Ilmic
@@ -430,13 +435,37 @@ internal sealed class Parser
             case Tok.Vpi or Tok.Vci:
                 ParseFieldValue();
                 throw new PcapException($"'{t.Text}' supported only on raw ATM");
-            case Tok.Fisu or Tok.Lssu or Tok.Msu or Tok.Hfisu or Tok.Hlssu or Tok.Hmsu:
-                throw new PcapException($"'{t.Text}' supported only on MTP2");
+            case Tok.Fisu or Tok.Lssu or Tok.Msu:
+                throw new PcapException($"'{MtpName(t.Kind)}' supported only on MTP2");
+            case Tok.Hfisu or Tok.Hlssu or Tok.Hmsu:
+                throw new PcapException($"'{MtpName(t.Kind)}' supported only on MTP2_HSL");
             case Tok.Sio or Tok.Opc or Tok.Dpc or Tok.Sls or Tok.Hsio or Tok.Hopc or Tok.Hdpc or Tok.Hsls:
                 ParseFieldValue();
-                throw new PcapException($"'{t.Text}' supported only on SS7");
+                throw new PcapException($"'{MtpName(t.Kind)}' supported only on SS7");
         }
         throw SyntaxError();
+    }
+
+    /// <summary>
+    /// gencode's names for the MTP keywords in its messages: "lsu" is 'lssu', and the MTP2_HSL fields
+    /// (hsio, hopc, hdpc, hsls) share the plain fields' code and texts.
+    /// </summary>
+    private static string MtpName(Tok k) => k switch
+    {
+        Tok.Fisu => "fisu", Tok.Lssu => "lssu", Tok.Msu => "msu", Tok.Hfisu => "hfisu", Tok.Hlssu => "hlssu", Tok.Hmsu => "hmsu",
+        Tok.Sio or Tok.Hsio => "sio", Tok.Opc or Tok.Hopc => "opc", Tok.Dpc or Tok.Hdpc => "dpc", _ => "sls",
+    };
+
+    /// <summary>grammar.y's pflog_reasons and pflog_actions as built on Linux (no BSD additions); matched without case.</summary>
+    private static readonly string[] PfReasons = ["match", "bad-offset", "fragment", "short", "normalize", "memory", "bad-timestamp",
+        "congestion", "ip-option", "proto-cksum", "state-mismatch", "state-insert", "state-limit", "src-limit", "synproxy"];
+    private static readonly string[] PfActions = ["pass", "accept", "drop", "block", "scrub", "noscrub", "nat", "nonat", "binat",
+        "nobinat", "rdr", "nordr", "synproxy-drop"];
+
+    private static bool IsPfName(string name, string[] names)
+    {
+        foreach (var n in names) if (string.Equals(n, name, System.StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     /// <summary>atmvalue / mtp3value: NUM | relop NUM | irelop NUM | '(' NUM { or NUM } ')'.</summary>
