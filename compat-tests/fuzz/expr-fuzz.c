@@ -107,8 +107,7 @@ static void seed_case(unsigned long seed, long i)
 
 /* ---- link types and their frames ---- */
 static const char *dlt_names[] = { "EN10MB", "LINUX_SLL", "LINUX_SLL2", "RAW", "IEEE802_11_RADIO", "IEEE802_11",
-	"NULL", "LOOP", "PPP", "FDDI", "IEEE802", "SLIP", "C_HDLC",
-	"PPP_ETHER", "IPV4", "IPV6", "PPP_SERIAL", "DOCSIS", "IP_OVER_FC", "ARCNET_LINUX", "SUNATM", "IPNET", "PFLOG",
+	"NULL", "LOOP", "PPP", "SLIP", "PPP_ETHER", "IPV4", "IPV6", "PPP_SERIAL", "DOCSIS", "FDDI", "IEEE802", "C_HDLC", "IP_OVER_FC", "ARCNET_LINUX", "SUNATM", "IPNET", "PFLOG",
 	"JUNIPER_ETHER", "MTP2", "CAN_SOCKETCAN", "USB_LINUX", "NETANALYZER", "NFLOG", "ERF", "PRISM_HEADER",
 	"IEEE802_11_RADIO_AVS" };
 /* The first ones are drawn more often: the everyday link types. By default the link types from

@@ -134,7 +134,8 @@ internal sealed class Parser
                 return KindAt(i + 1) switch
                 {
                     Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid => true,
-                    Tok.Num => true,
+                    // "(80 or 90)" is an id; "(5 >> x) > 1" arithmetic, whatever follows its ')'.
+                    Tok.Num => !IsArithOp(KindAt(i + 2)),
                     Tok.Bang => IsIdStart(i + 2) || KindAt(i + 2) is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid,
                     _ => false,
                 };
