@@ -50,6 +50,7 @@ internal sealed class Block
     public bool Sense;
     public Block Head;
     public int Id = -1;           // layout position, assigned by the assembler and optimiser
+    public bool DecidedByZeroRule; // the optimiser found A constant through "op #0" or "0 op X" (see Optimizer.FoldConstant)
 
     public Block(int jumpCode, uint k = 0)
     {

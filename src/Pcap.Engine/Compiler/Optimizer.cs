@@ -31,7 +31,7 @@ internal static class Optimizer
         for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
-            foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldJsetBounds(b) | FoldSameTargets(b);
+            foreach (var b in Reachable(root)) changed |= FoldConstant(b, b == root) | FoldJsetBounds(b) | FoldSameTargets(b);
             changed |= Thread(root, strong: statements);
             if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
@@ -76,9 +76,13 @@ internal static class Optimizer
     }
 
     /// <summary>A conditional block whose A is a known constant at its jump becomes an unconditional one.</summary>
-    private static bool FoldConstant(Block b)
+    private static bool FoldConstant(Block b, bool isRoot)
     {
         if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
+        // A test decided by libpcap's zero rules ("& 0", "* 0") is decided in its optimiser's last pass, which
+        // leaves the block in place (both edges to one target) unless it is the root: "ip[0] * 0 = 1" compiles,
+        // "link[0] * 0 = 1" rejects all packets. Left as it is here, with the same verdicts.
+        if (b.DecidedByZeroRule && !isRoot) return false;
         uint? a = null, x = null;
         var mem = new uint?[16];
         foreach (var s in b.Stmts)

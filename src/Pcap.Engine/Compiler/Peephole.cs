@@ -206,11 +206,16 @@ internal static class Peephole
                             changed = true;
                         }
                         uint? r;
-                        if (Op.Src(s.Code) == Op.K && op != Op.NEG && s.K == 0 && op is Op.MUL or Op.AND) r = 0;
+                        if (Op.Src(s.Code) == Op.K && op != Op.NEG && s.K == 0 && op is Op.MUL or Op.AND)
+                        {
+                            if (a == null) b.DecidedByZeroRule = true;
+                            r = 0;
+                        }
                         else if (Op.Src(s.Code) == Op.X && op != Op.NEG && a == 0 && op is Op.MUL or Op.DIV or Op.MOD or Op.AND or Op.LSH or Op.RSH)
                         {
                             s = new Stmt(Op.LD | Op.IMM, 0);
                             changed = true;
+                            b.DecidedByZeroRule = true;
                             r = 0;
                         }
                         else r = a is uint av && (op == Op.NEG || Op.Src(s.Code) == Op.K) ? Alu(op, av, s.K) : null;
