@@ -20,6 +20,8 @@ fi
 seed=${FUZZ_SEED:-$(date +%s)}
 echo "fuzz: fixed seed 31, changing seed $seed"
 if [ -f "$shared/compat/filters/corpus.tsv" ]; then
+	# every class the fuzzers found, as expressions a C program hands over (odd bytes included)
+	build/test/expr-fuzz "$ours" "$sys" "$shared" list compat-tests/fuzz/regressions.list
 	build/test/expr-fuzz "$ours" "$sys" "$shared" "${FUZZ_EXPRESSIONS:-2000}" 31
 	build/test/expr-fuzz "$ours" "$sys" "$shared" "${FUZZ_EXPRESSIONS_VARYING:-1000}" "$seed"
 else
