@@ -4,6 +4,7 @@
  *
  *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR COUNT SEED     COUNT generated expressions
  *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR list FILE       "DLT<TAB>expression" lines (C escapes)
+ *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR case SEED I...  print cases I of SEED as list lines
  *
  * Case i is made from (SEED, i) alone, so any case can be made again. Expressions come from the
  * pcap-filter(7) grammar (every qualifier, arithmetic, deep nesting, numbers at the edges, names) and
@@ -963,6 +964,18 @@ int main(int argc, char **argv)
 		}
 		fclose(in);
 		return run(list_count, "fuzz-expressions-list");
+	}
+	if (strcmp(argv[4], "case") == 0) {
+		struct fuzzcase c;
+		c.expr = malloc(MAX_EXPR);
+		read_corpus();
+		for (int k = 6; k < argc; k++) {
+			make_case(strtoul(argv[5], NULL, 10), atol(argv[k]), &c);
+			printf("%s\t", dlt_names[c.dlt_index]);
+			print_escaped(stdout, c.expr, MAX_EXPR);
+			printf("\n");
+		}
+		return 0;
 	}
 	long count = atol(argv[4]);
 	seed = strtoul(argv[5], NULL, 10);

@@ -41,6 +41,8 @@ internal sealed class Parser
             else if (tokens[i].Kind == Tok.RParen && open.Count > 0) _match[open.Pop()] = i;
             else if (tokens[i].Kind is Tok.End or Tok.Error) break;
         }
+        _booleans = new int[n + 1];
+        for (int i = 0; i < n; i++) _booleans[i + 1] = _booleans[i] + (ArithmeticToken(tokens[i].Kind) ? 0 : 1);
         _lparenRunEnd[n] = _rparenRunEnd[n] = n;
         for (int i = n - 1; i >= 0; i--)
         {
@@ -56,20 +58,40 @@ internal sealed class Parser
 
     private void Close(int symbols) => _depth -= symbols;
 
-    private Token Cur => tokens[_pos];
-    private Tok Kind(int ahead = 0) => tokens[System.Math.Min(_pos + ahead, tokens.Count - 1)].Kind;
+    private Token Cur { get { Lookahead(); return tokens[_pos]; } }
+
+    private Tok Kind(int ahead = 0)
+    {
+        if (ahead == 0) Lookahead();
+        return tokens[System.Math.Min(_pos + ahead, tokens.Count - 1)].Kind;
+    }
+
+    /// <summary>Tokens up to here have been read by bison's scanner (its one token of lookahead included).</summary>
+    private int _scanned;
+
+    /// <summary>
+    /// The token at the current position becomes bison's lookahead: the scanner has read it, and copied the
+    /// text of a name or address into gencode's memory (sdup), before the parser decides anything on it.
+    /// </summary>
+    private void Lookahead()
+    {
+        while (_scanned <= _pos && _scanned < tokens.Count)
+        {
+            var t = tokens[_scanned++];
+            if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid) ChunkModel.Charge(t.Text.Length + 1);
+        }
+    }
 
     private static PcapException SyntaxError() => new("can't parse filter expression: syntax error");
 
     private Token Take()
     {
+        Lookahead();
         var t = tokens[_pos];
         if (t.Kind == Tok.Error) throw t.Proto == 1 ? new PcapException(t.Text) : SyntaxError();
         // A closing token lands on top of what it closes: one symbol more than a token that starts something.
         if (BisonBase + _depth + (t.Kind is Tok.RParen or Tok.RBracket ? 2 : 1) >= BisonMaxDepth) throw Exhausted();
         if (t.Kind != Tok.End) _pos++;
-        // The scanner copies these tokens' text into gencode's memory (sdup).
-        if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid) ChunkModel.Charge(t.Text.Length + 1);
         return t;
     }
 
@@ -109,6 +131,16 @@ internal sealed class Parser
 
     private int MatchingParen(int open) => open < _match.Length ? _match[open] : -1;
 
+    /// <summary>Tokens before index i that cannot be part of arithmetic (relations, and/or/not, qualifiers...).</summary>
+    private int[] _booleans = null!;
+
+    /// <summary>"( ... ) op" is arithmetic only when nothing inside the parentheses is a filter expression's.</summary>
+    private bool ArithmeticInside(int open, int close) => _booleans[close] - _booleans[open + 1] == 0;
+
+    private static bool ArithmeticToken(Tok k) => k is Tok.Num or Tok.Len or Tok.Pname or Tok.LBracket or Tok.RBracket or Tok.Colon
+        or Tok.LParen or Tok.RParen or Tok.Plus or Tok.Minus or Tok.Star or Tok.Slash or Tok.Percent or Tok.Amp or Tok.Pipe
+        or Tok.Caret or Tok.Lsh or Tok.Rsh;
+
     private Tok KindAt(int i) => tokens[System.Math.Min(i, tokens.Count - 1)].Kind;
 
     /// <summary>After and/or, bison's state accepts a term or an id: decide which one starts at i.</summary>
@@ -127,7 +159,7 @@ internal sealed class Parser
                 while (true)
                 {
                     int close = MatchingParen(i);
-                    if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(i + 1)) return false;
+                    if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(i + 1) && ArithmeticInside(i, close)) return false;
                     if (KindAt(i + 1) != Tok.LParen) break;
                     i++;
                 }
@@ -167,7 +199,7 @@ internal sealed class Parser
         if (k == Tok.LParen)
         {
             int close = MatchingParen(_pos);
-            if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(_pos + 1)) return (ParseRelation(), Qual.Err);
+            if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(_pos + 1) && ArithmeticInside(_pos, close)) return (ParseRelation(), Qual.Err);
             Take();
             Open(1);
             var (b, _) = ParseExpr(carried);
@@ -254,7 +286,23 @@ internal sealed class Parser
                     Take();
                     Open(1);
                     // paren pnum ')' or paren pid ')'
-                    if (IsParenPnum()) { uint n = ParsePnum(); Expect(Tok.RParen); Close(1); return (gen.NumberCode(null, n, q), q); }
+                    if (IsParenPnum())
+                    {
+                        uint n = ParsePnum();
+                        Expect(Tok.RParen);
+                        Close(1);
+                        // bison reads the token after ')' before it reduces: one that cannot follow an id fails first.
+                        if (Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); throw SyntaxError(); }
+                        return (gen.NumberCode(null, n, q), q);
+                    }
+                    // "((" can only open a parenthesised number: bison shifts the whole run of '(' (its stack
+                    // may run out) before the token after it fails.
+                    if (Kind() == Tok.LParen)
+                    {
+                        while (Kind() == Tok.LParen) { Take(); Open(1); }
+                        Take();
+                        throw SyntaxError();
+                    }
                     var r = ParsePid(q, afterHead);
                     Expect(Tok.RParen);
                     Close(1);
@@ -665,6 +713,8 @@ internal sealed class Parser
             return gen.Load(proto, index, size);
         }
         Take();
+        // After a protocol name bison reads one more token ('[' would make it a load) before it fails.
+        if (k == Tok.Pname) Kind();
         throw SyntaxError();
     }
 }
