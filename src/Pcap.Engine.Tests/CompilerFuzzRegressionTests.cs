@@ -116,6 +116,13 @@ public sealed class CompilerFuzzRegressionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AMaskLibpcapCannotCopyIsALengthOfZero()
+    {
+        Judge("IPV4", "net 0.0.0.0 mask 255." + Rep("0", 5000) + ".0.0");
+        Judge("IPV4", "net 1.2.3.0 mask 255." + Rep("0", 5000) + ".0.0");
+    }
+
+    [Fact]
     public void ARunOfParenthesesAfterAQualifierFillsBisonsStack() => Judge("SLIP", "arp addr4 net" + Rep("(", 20000));
 
     [Theory]
@@ -136,5 +143,10 @@ public sealed class CompilerFuzzRegressionTests(ITestOutputHelper output)
     [InlineData("sctp or (   80)andr\"rp net fe80::/16")]
     [InlineData("((0x80000000 / rarp[len] != -esis[2 +len * ip6[length - isis[len:0]] | <<-arp[(255) + 00:3])) |1e5")]
     [InlineData("(ip[0] > 1) + 2")]
+    [InlineData("((-15 / len) 09 ^ esp[127:0])")]
+    [InlineData("portrange 127-6553555355535")]
+    [InlineData("port 4294967295")]
+    [InlineData("decnet src 10.20999999999999999999999")]
+    [InlineData("decnet host 1.-2")]
     public void ErrorTextsAreLibpcaps(string expression) => Judge("EN10MB", expression);
 }

@@ -28,6 +28,9 @@ internal sealed class ChunkModel
         if (Current is { } c && !c.TryTake(bytes)) throw new PcapException("out of memory");
     }
 
+    /// <summary>Charges the running compilation; false where libpcap's allocation would fail (its error is set).</summary>
+    public static bool TryCharge(long bytes) => Current is not { } c || c.TryTake(bytes);
+
     private bool TryTake(long n)
     {
         n = (n + 7) & ~7L;

@@ -77,10 +77,22 @@ internal sealed class Parser
     {
         while (_scanned <= _pos && _scanned < tokens.Count)
         {
-            var t = tokens[_scanned++];
-            if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid) ChunkModel.Charge(t.Text.Length + 1);
+            int at = _scanned++;
+            var t = tokens[at];
+            // The scanner reports its own errors (a bad number or address) as it reads the token.
+            if (t.Kind == Tok.Error) throw t.Proto == 1 ? new PcapException(t.Text) : SyntaxError();
+            if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid && !ChunkModel.TryCharge(t.Text.Length + 1))
+            {
+                // grammar.y checks every copied token but the mask of "HID mask HID": that one arrives as
+                // NULL and gen_mcode takes it for a mask length of 0 (its error text, if any, wins).
+                if (t.Kind == Tok.Hid && at >= 2 && tokens[at - 1].Kind == Tok.Netmask && tokens[at - 2].Kind == Tok.Hid) _lostMask = at;
+                else throw new PcapException("out of memory");
+            }
         }
     }
+
+    /// <summary>The mask token libpcap's allocator could not copy (see <see cref="Lookahead"/>), or -1.</summary>
+    private int _lostMask = -1;
 
     private static PcapException SyntaxError() => new("can't parse filter expression: syntax error");
 
@@ -131,6 +143,9 @@ internal sealed class Parser
 
     private int MatchingParen(int open) => open < _match.Length ? _match[open] : -1;
 
+    /// <summary>After "( arithmetic )" bison reads the next token; if the scanner fails on it, its error comes first.</summary>
+    private static bool ArithOrScanError(Tok k) => IsArithOp(k) || k == Tok.Error;
+
     /// <summary>Tokens before index i that cannot be part of arithmetic (relations, and/or/not, qualifiers...).</summary>
     private int[] _booleans = null!;
 
@@ -159,7 +174,7 @@ internal sealed class Parser
                 while (true)
                 {
                     int close = MatchingParen(i);
-                    if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(i + 1) && ArithmeticInside(i, close)) return false;
+                    if (close > 0 && ArithOrScanError(KindAt(close + 1)) && CanStartArith(i + 1) && ArithmeticInside(i, close)) return false;
                     if (KindAt(i + 1) != Tok.LParen) break;
                     i++;
                 }
@@ -199,7 +214,7 @@ internal sealed class Parser
         if (k == Tok.LParen)
         {
             int close = MatchingParen(_pos);
-            if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(_pos + 1) && ArithmeticInside(_pos, close)) return (ParseRelation(), Qual.Err);
+            if (close > 0 && ArithOrScanError(KindAt(close + 1)) && CanStartArith(_pos + 1) && ArithmeticInside(_pos, close)) return (ParseRelation(), Qual.Err);
             Take();
             Open(1);
             var (b, _) = ParseExpr(carried);
@@ -396,7 +411,9 @@ internal sealed class Parser
                 {
                     Take();
                     if (Kind() != Tok.Hid) { Take(); throw SyntaxError(); }
-                    return gen.MaskCode(t.Text, Take().Text, 0, q);
+                    bool lost = _lostMask == _pos;
+                    var mask = Take();
+                    return gen.MaskCode(t.Text, lost ? null : mask.Text, 0, q);
                 }
                 if (q.Addr == Q.Port) throw new PcapException("'port' modifier applied to ip host");
                 if (q.Addr == Q.Portrange) throw new PcapException("'portrange' modifier applied to ip host");
