@@ -51,7 +51,7 @@ internal sealed class Parser
         }
     }
 
-    private static PcapException Exhausted() => new("can't parse filter expression: memory exhausted");
+    private PcapException Exhausted() => new(_scanError ?? "can't parse filter expression: memory exhausted");
 
     /// <summary>Opens a construct that keeps <paramref name="symbols"/> on bison's stack while its inside is parsed.</summary>
     private void Open(int symbols) => _depth += symbols;
@@ -79,8 +79,9 @@ internal sealed class Parser
         {
             int at = _scanned++;
             var t = tokens[at];
-            // The scanner reports its own errors (a bad number or address) as it reads the token.
-            if (t.Kind == Tok.Error) throw t.Proto == 1 ? new PcapException(t.Text) : SyntaxError();
+            // The scanner sets its own errors (a bad number or address) as it reads the token; the parser
+            // fails on the token later (see SyntaxError).
+            if (t.Kind == Tok.Error && t.Proto == 1) _scanError ??= t.Text;
             if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid && !ChunkModel.TryCharge(t.Text.Length + 1))
             {
                 // grammar.y checks every copied token but the mask of "HID mask HID": that one arrives as
@@ -94,7 +95,17 @@ internal sealed class Parser
     /// <summary>The mask token libpcap's allocator could not copy (see <see cref="Lookahead"/>), or -1.</summary>
     private int _lostMask = -1;
 
-    private static PcapException SyntaxError() => new("can't parse filter expression: syntax error");
+    /// <summary>
+    /// bison's "syntax error" (and "memory exhausted") set the error text only if nothing set it before: an error
+    /// the scanner reported while reading its lookahead wins over them (gencode's errors, raised at reductions
+    /// bison makes before it looks at a bad lookahead, win over it).
+    /// </summary>
+    private PcapException SyntaxError() => new(_scanError ?? "can't parse filter expression: syntax error");
+
+    private string? _scanError;
+
+    /// <summary>An error grammar.y's actions set with bpf_set_error: like bison's, it loses to the scanner's.</summary>
+    private PcapException GrammarError(string text) => new(_scanError ?? text);
 
     private Token Take()
     {
@@ -415,10 +426,10 @@ internal sealed class Parser
                     var mask = Take();
                     return gen.MaskCode(t.Text, lost ? null : mask.Text, 0, q);
                 }
-                if (q.Addr == Q.Port) throw new PcapException("'port' modifier applied to ip host");
-                if (q.Addr == Q.Portrange) throw new PcapException("'portrange' modifier applied to ip host");
-                if (q.Addr == Q.Proto) throw new PcapException("'proto' modifier applied to ip host");
-                if (q.Addr == Q.Protochain) throw new PcapException("'protochain' modifier applied to ip host");
+                if (q.Addr == Q.Port) throw GrammarError("'port' modifier applied to ip host");
+                if (q.Addr == Q.Portrange) throw GrammarError("'portrange' modifier applied to ip host");
+                if (q.Addr == Q.Proto) throw GrammarError("'proto' modifier applied to ip host");
+                if (q.Addr == Q.Protochain) throw GrammarError("'protochain' modifier applied to ip host");
                 return gen.NumberCode(t.Text, 0, q);
             case Tok.Hid6:
                 if (Kind() == Tok.Slash)
@@ -487,12 +498,12 @@ internal sealed class Parser
                 throw new PcapException(t.Kind == Tok.PfRnr ? "rnr supported only on PF linktype" : "srnr supported only on PF linktype");
             case Tok.PfReason:
                 // grammar.y looks a name up (pfreason_to_num) before gencode refuses the link type.
-                if (Kind() == Tok.Id && !IsPfName(Cur.Text, PfReasons)) throw new PcapException($"unknown PF reason \"{Take().Text}\"");
+                if (Kind() == Tok.Id && !IsPfName(Cur.Text, PfReasons)) throw GrammarError($"unknown PF reason \"{Take().Text}\"");
                 if (Kind() is Tok.Num or Tok.Id) { Take(); throw new PcapException("reason supported only on PF linktype"); }
                 Take(); throw SyntaxError();
             case Tok.PfAction:
                 if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
-                if (!IsPfName(Cur.Text, PfActions)) throw new PcapException($"unknown PF action \"{Take().Text}\"");
+                if (!IsPfName(Cur.Text, PfActions)) throw GrammarError($"unknown PF action \"{Take().Text}\"");
                 Take();
                 throw new PcapException("action supported only on PF linktype");
             case Tok.Lane or Tok.Metac or Tok.Bcc or Tok.Oamf4ec or Tok.Oamf4sc or Tok.Sc or Tok.Ilmic
