@@ -87,13 +87,22 @@ internal sealed class Parser
                 // grammar.y checks every copied token but the mask of "HID mask HID": that one arrives as
                 // NULL and gen_mcode takes it for a mask length of 0 (its error text, if any, wins).
                 if (t.Kind == Tok.Hid && at >= 2 && tokens[at - 1].Kind == Tok.Netmask && tokens[at - 2].Kind == Tok.Hid) _lostMask = at;
-                else throw new PcapException("out of memory");
+                else
+                {
+                    // The scanner sets "out of memory" and hands over NULL; the rule that uses the token aborts
+                    // (a gencode error from a reduction before it wins, as for other scanner errors).
+                    _scanError ??= "out of memory";
+                    if (_lostToken < 0) _lostToken = at;
+                }
             }
         }
     }
 
     /// <summary>The mask token libpcap's allocator could not copy (see <see cref="Lookahead"/>), or -1.</summary>
     private int _lostMask = -1;
+
+    /// <summary>The first other token libpcap's allocator could not copy, or -1.</summary>
+    private int _lostToken = -1;
 
     /// <summary>
     /// bison's "syntax error" (and "memory exhausted") set the error text only if nothing set it before: an error
@@ -112,6 +121,7 @@ internal sealed class Parser
         Lookahead();
         var t = tokens[_pos];
         if (t.Kind == Tok.Error) throw t.Proto == 1 ? new PcapException(t.Text) : SyntaxError();
+        if (_pos == _lostToken) throw new PcapException(_scanError!);
         // A closing token lands on top of what it closes: one symbol more than a token that starts something.
         if (BisonBase + _depth + (t.Kind is Tok.RParen or Tok.RBracket ? 2 : 1) >= BisonMaxDepth) throw Exhausted();
         if (t.Kind != Tok.End) _pos++;
