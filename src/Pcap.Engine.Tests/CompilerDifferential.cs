@@ -80,6 +80,13 @@ internal sealed class CompilerDifferential(CompilerReference reference, string s
         (expression.Contains("geneve") && dltName.StartsWith("IEEE802_11")) ||
         (expression.Contains("pppoes") && dltName == "IEEE802_11_RADIO");
 
+    /// <summary>What pcap_geterr shows of an error: the handle's 256-byte buffer holds 255 bytes of it.</summary>
+    private static string ErrbufText(string message)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(message);
+        return bytes.Length <= 255 ? message : System.Text.Encoding.UTF8.GetString(bytes, 0, 255);
+    }
+
     public void Judge(string id, string dltName, string expression, int snapLength, uint netmask, string? expectedError, Tally t, bool checkUnoptimised = true)
     {
         int dlt = reference.LinkTypeValue(dltName);
@@ -88,7 +95,7 @@ internal sealed class CompilerDifferential(CompilerReference reference, string s
         Instruction[]? ours = null;
         string? ourErr = null;
         try { ours = FilterCompiler.Compile(expression, dlt, snapLength, true, netmask); }
-        catch (PcapException e) { ourErr = e.Message; }
+        catch (PcapException e) { ourErr = ErrbufText(e.Message); }
         catch (Exception e) { t.Crashes++; ourErr = "CRASH " + e.GetType().Name + ": " + e.Message; t.Failures.Add($"{id}\t{dltName}\t{expression}\tcrash\t{e}"); }
 
         if ((refProg == null) != (ours == null))

@@ -38,7 +38,6 @@ internal static class Assembler
                 var code = new List<Instruction>(pc);
                 for (int i = 0; i < order.Count; i++) Emit(order[i], start, extra[i], code);
                 StoreUnsetCells(code);
-                if (code.Count > 0xffff) throw new PcapException("expression too complex");
                 return [.. code];
             }
         }

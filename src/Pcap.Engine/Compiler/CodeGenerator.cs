@@ -240,12 +240,14 @@ internal sealed partial class CodeGenerator
 
     public Arth LoadImmediate(uint v)
     {
+        ChunkModel.Charge(ChunkModel.ArthSize);
         int reg = AllocReg();
         return new Arth { S = L(new Stmt(Op.LD | Op.IMM, v), new Stmt(Op.ST, (uint)reg)), Regno = reg };
     }
 
     public Arth LoadLength()
     {
+        ChunkModel.Charge(ChunkModel.ArthSize);
         int reg = AllocReg();
         return new Arth { S = L(new Stmt(Op.LD | Op.LEN), new Stmt(Op.ST, (uint)reg)), Regno = reg };
     }
@@ -259,6 +261,9 @@ internal sealed partial class CodeGenerator
             throw new PcapException("division by zero");
         if (code == Op.MOD && a1.S.Count > 0 && a1.S[0].Code == (Op.LD | Op.IMM) && a1.S[0].K == 0)
             throw new PcapException("modulus by zero");
+        // gen_arth looks at the first statement only: "x >> 33" is refused, "x >> (1 + 32)" is not.
+        if (code is Op.LSH or Op.RSH && a1.S.Count > 0 && a1.S[0].Code == (Op.LD | Op.IMM) && a1.S[0].K > 31)
+            throw new PcapException("shift by more than 31 bits");
         var s0 = XferToX(a1);
         var s1 = XferToA(a0);
         a0.S.AddRange(a1.S);
@@ -269,8 +274,8 @@ internal sealed partial class CodeGenerator
         FreeReg(a1.Regno);
         a0.Regno = AllocReg();
         a0.S.Add(new Stmt(Op.ST, (uint)a0.Regno));
-        if (a0.B != null) { if (a1.B != null) { And(a0.B, a1.B); a0.B = a1.B; } }
-        else a0.B = a1.B;
+        // libpcap 1.10.3's gen_arth keeps the left operand's protocol checks and drops the right one's:
+        // "0 < (0 + ip[31:2])" tests no protocol, "(1 + tcp[4]) != sctp[11]" only sctp. Kept for its verdicts.
         return a0;
     }
 

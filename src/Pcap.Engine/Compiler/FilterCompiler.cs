@@ -1,3 +1,6 @@
+using System;
+using System.Runtime.ExceptionServices;
+using System.Threading;
 using Pcap.Engine.Bpf;
 using Pcap.Engine.Handles;
 
@@ -7,18 +10,50 @@ namespace Pcap.Engine.Compiler;
 public static class FilterCompiler
 {
     /// <summary>
+    /// Expressions longer than this are compiled on a thread of our own with a large stack: the parser and
+    /// the block graph's walks recurse as deep as the expression nests (libpcap's bison stops at 10,000
+    /// symbols), deeper than a caller's thread may allow.
+    /// </summary>
+    private const int LongExpression = 2000;
+    private const int LongExpressionStack = 256 << 20;
+
+    /// <summary>
     /// Compiles <paramref name="expression"/> for a link type. Throws <see cref="PcapException"/> with
     /// libpcap's error text when libpcap refuses the expression.
     /// </summary>
     public static Instruction[] Compile(string expression, int linkType, int snapLength, bool optimize, uint netmask)
     {
+        if (expression.Length <= LongExpression) return CompileHere(expression, linkType, snapLength, optimize, netmask);
+        Instruction[]? result = null;
+        ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try { result = CompileHere(expression, linkType, snapLength, optimize, netmask); }
+            catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
+        }, LongExpressionStack);
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result!;
+    }
+
+    private static Instruction[] CompileHere(string expression, int linkType, int snapLength, bool optimize, uint netmask)
+    {
         // The empty expression is "ret #snaplen" on every link type libpcap accepts, whatever its layout.
-        if (string.IsNullOrWhiteSpace(expression) && Dlt.LibpcapCompilesFor(linkType))
+        if (Lexer.IsBlank(expression) && Dlt.LibpcapCompilesFor(linkType))
             return [new Instruction(0x06, 0, 0, (uint)snapLength)];
-        var gen = new CodeGenerator(linkType, snapLength, netmask);
-        var tokens = Lexer.Tokenize(expression);
-        var body = new Parser(tokens, gen).ParseProgram();
-        Block root = body == null ? gen.AcceptAll() : gen.Finish(body);
+        Block root;
+        Block? body;
+        CodeGenerator gen;
+        ChunkModel.Current = new ChunkModel();
+        try
+        {
+            gen = new CodeGenerator(linkType, snapLength, netmask);
+            var tokens = Lexer.Tokenize(expression);
+            body = new Parser(tokens, gen).ParseProgram();
+            root = body == null ? gen.AcceptAll() : gen.Finish(body);
+        }
+        finally { ChunkModel.Current = null; }
         if (optimize && body != null)
         {
             root = Optimizer.Optimize(root, out bool rejectsAll);

@@ -24,10 +24,18 @@ internal static class Op
 }
 
 /// <summary>One straight-line statement of the intermediate code.</summary>
-internal sealed class Stmt(int code, uint k = 0)
+internal sealed class Stmt
 {
-    public int Code = code;
-    public uint K = k;
+    public int Code;
+    public uint K;
+
+    public Stmt(int code, uint k = 0)
+    {
+        Code = code;
+        K = k;
+        ChunkModel.Charge(ChunkModel.StmtSize);
+    }
+
     public Stmt Clone() => new(Code, K);
 }
 
@@ -45,12 +53,14 @@ internal sealed class Block
     public bool Sense;
     public Block Head;
     public int Id = -1;           // layout position, assigned by the assembler and optimiser
+    public bool DecidedByZeroRule; // the optimiser found A constant through "op #0" or "0 op X" (see Optimizer.FoldConstant)
 
     public Block(int jumpCode, uint k = 0)
     {
         JumpCode = jumpCode;
         K = k;
         Head = this;
+        ChunkModel.Charge(ChunkModel.BlockSize);
     }
 
     public bool IsReturn => Op.Class(JumpCode) == Op.RET;

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
-using System.Net.Sockets;
 using Pcap.Engine.Handles;
 
 namespace Pcap.Engine.Compiler;
@@ -91,6 +89,15 @@ internal static class Lexer
         ["icmp6-multicastroutersolicit"] = 152, ["icmp6-multicastrouterterm"] = 153,
     };
 
+    /// <summary>scanner.l's blanks: space, tab, newline, carriage return (a vertical tab or form feed is a syntax error).</summary>
+    private static bool IsBlank(char c) => c is ' ' or '\t' or '\n' or '\r';
+
+    public static bool IsBlank(string s)
+    {
+        foreach (char c in s) if (!IsBlank(c)) return false;
+        return true;
+    }
+
     private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
     private static bool IsAlnum(char c) => char.IsAsciiLetterOrDigit(c);
@@ -101,7 +108,7 @@ internal static class Lexer
         int i = 0;
         while (true)
         {
-            while (i < s.Length && s[i] is ' ' or '\t' or '\n' or '\r') i++;
+            while (i < s.Length && IsBlank(s[i])) i++;
             if (i >= s.Length) { list.Add(new Token(Tok.End, "")); return list; }
             char c = s[i];
             string two = i + 1 < s.Length ? s.Substring(i, 2) : "";
@@ -153,7 +160,7 @@ internal static class Lexer
             else if (hidLen == best) list.Add(new Token(Tok.Hid, text));
             else if (v6Len == best)
             {
-                if (!IPAddress.TryParse(text, out var a) || a.AddressFamily != AddressFamily.InterNetworkV6)
+                if (Names.NameResolver.NumericIpv6(text) == null)
                 {
                     list.Add(new Token(Tok.Error, $"bogus IPv6 address {text}", 0, 1));
                     return list;
@@ -271,51 +278,57 @@ internal static class Lexer
         return best;
     }
 
-    /// <summary>The longest prefix at i shaped like an IPv6 address (hex groups and colons, maybe a dotted IPv4 tail).</summary>
+    /// <summary>
+    /// The longest prefix at i matching scanner.l's {V6} rules: groups of 1 to 4 hex digits separated by ':',
+    /// eight of them, or at most seven around one "::"; or six (at most five around "::") then an
+    /// N.N.N.N tail. One walk over at most eight groups, so a run of colons costs linear time in all.
+    /// </summary>
     private static int V6Length(string s, int i)
     {
-        int j = i;
-        while (j < s.Length && (IsHex(s[j]) || s[j] is ':' or '.')) j++;
-        for (int end = j; end > i; end--)
+        int best = 0, p = i, before = 0, after = 0;
+        bool dbl = false;
+        if (At(s, p, ':') && At(s, p + 1, ':')) { dbl = true; p += 2; best = p - i; }
+        else if (!(p < s.Length && IsHex(s[p]))) return 0;
+        while (before + after <= 8)
         {
-            var text = s.AsSpan(i, end - i);
-            if (!text.Contains(':')) return 0;
-            if (V6Shaped(text)) return end - i;
+            // A dotted-quad tail can start a group after a separator.
+            if (p > i && (dbl ? before + after <= 5 : before == 6))
+            {
+                int v4 = DottedQuadLength(s, p);
+                if (v4 > 0) best = Math.Max(best, p + v4 - i);
+            }
+            int w = 0;
+            while (w < 4 && p + w < s.Length && IsHex(s[p + w])) w++;
+            if (w == 0) break;
+            p += w;
+            if (dbl) after++; else before++;
+            if (dbl ? before + after <= 7 : before == 8) best = Math.Max(best, p - i);
+            if (!At(s, p, ':')) break;
+            if (!dbl && At(s, p + 1, ':'))
+            {
+                dbl = true;
+                p += 2;
+                if (before <= 7) best = Math.Max(best, p - i);
+            }
+            else p++;
         }
-        return 0;
+        return best;
     }
 
-    private static bool V6Shaped(ReadOnlySpan<char> t)
+    private static bool At(string s, int p, char c) => p < s.Length && s[p] == c;
+
+    /// <summary>{N}\.{N}\.{N}\.{N} at p, N being [0-9]+ or 0[xX][0-9A-Fa-f]+; 0 if none.</summary>
+    private static int DottedQuadLength(string s, int p)
     {
-        // Groups of 1-4 hex digits separated by ':', at most one "::", optionally ending in a dotted quad.
-        string str = t.ToString();
-        int dbl = str.IndexOf("::", StringComparison.Ordinal);
-        if (dbl >= 0 && str.IndexOf("::", dbl + 1, StringComparison.Ordinal) >= 0) return false;
-        string[] halves = dbl >= 0 ? [str[..dbl], str[(dbl + 2)..]] : [str];
-        int groups = 0;
-        for (int h = 0; h < halves.Length; h++)
+        int j = p;
+        for (int part = 0; part < 4; part++)
         {
-            if (halves[h].Length == 0) continue;
-            var parts = halves[h].Split(':');
-            for (int p = 0; p < parts.Length; p++)
-            {
-                var part = parts[p];
-                bool lastOfAll = h == halves.Length - 1 && p == parts.Length - 1;
-                if (part.Contains('.'))
-                {
-                    if (!lastOfAll) return false;
-                    var q = part.Split('.');
-                    if (q.Length != 4) return false;
-                    foreach (var d in q) if (d.Length is 0 or > 3 || !int.TryParse(d, out _)) return false;
-                    groups += 2;
-                    continue;
-                }
-                if (part.Length is 0 or > 4) return false;
-                foreach (char ch in part) if (!IsHex(ch)) return false;
-                groups++;
-            }
+            if (part > 0) { if (!At(s, j, '.')) return 0; j++; }
+            int n = j < s.Length ? NumLength(s, j) : 0;
+            if (n == 0) return 0;
+            j += n;
         }
-        return dbl >= 0 ? groups <= 7 : groups == 8;
+        return j - p;
     }
 
     /// <summary>libpcap's stoulen: hex, octal with a leading 0, decimal; 32-bit overflow refused.</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 using Pcap.Engine.Handles;
 using Pcap.Engine.Names;
 
@@ -213,10 +212,35 @@ internal sealed partial class CodeGenerator
     private static int AtoDn(string s, out uint addr)
     {
         addr = 0;
-        var parts = s.Split('.');
-        if (parts.Length < 2 || !uint.TryParse(parts[0], out uint area) || !uint.TryParse(parts[1], out uint node)) return 0;
-        addr = (area << 10) & 0xfc00 | node & 0x3ff;
+        // __pcap_atodn: sscanf(s, "%d.%d"): blanks and a sign allowed, a value past the range of long
+        // saturates (strtol) and is then cut to an int.
+        int i = 0;
+        if (!ScanInt(s, ref i, out int area) || i >= s.Length || s[i] != '.') return 0;
+        i++;
+        if (!ScanInt(s, ref i, out int node)) return 0;
+        addr = ((uint)area << 10) & 0xfc00 | (uint)node & 0x3ff;
         return 32;
+    }
+
+    private static bool ScanInt(string s, ref int i, out int value)
+    {
+        value = 0;
+        while (i < s.Length && s[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r') i++;
+        bool negative = false;
+        if (i < s.Length && s[i] is '+' or '-') negative = s[i++] == '-';
+        int start = i;
+        long v = 0;
+        bool saturated = false;
+        for (; i < s.Length && s[i] is >= '0' and <= '9'; i++)
+        {
+            if (saturated) continue;
+            if (v > (long.MaxValue - (s[i] - '0')) / 10) saturated = true;
+            else v = v * 10 + (s[i] - '0');
+        }
+        if (i == start) return false;
+        long result = saturated ? (negative ? long.MinValue : long.MaxValue) : (negative ? -v : v);
+        value = (int)result;
+        return true;
     }
 
     /// <summary>gen_ncode: a dotted address (HID) or a number under the current qualifiers.</summary>
@@ -306,10 +330,9 @@ internal sealed partial class CodeGenerator
     /// <summary>gen_mcode6: an IPv6 address with a prefix length.</summary>
     public Block MaskCode6(string s, uint masklen, Qual q)
     {
-        if (!IPAddress.TryParse(s, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-            throw new PcapException($"invalid ip6 address {s}");
+        byte[] addr = Names.NameResolver.NumericIpv6(s) ?? throw new PcapException($"invalid ip6 address {s}");
         if (masklen > 128) throw new PcapException("mask length must be <= 128");
-        byte[] addr = ip.GetAddressBytes(), mask = new byte[16];
+        byte[] mask = new byte[16];
         for (int i = 0; i < 16; i++)
         {
             int bits = Math.Clamp((int)masklen - i * 8, 0, 8);
@@ -391,6 +414,8 @@ internal sealed partial class CodeGenerator
                         throw new PcapException("illegal qualifier of 'port'");
                     if (!NameResolver.Port(name, out uint port, out uint realProto)) throw new PcapException($"unknown port '{name}'");
                     realProto = CheckPortProto(proto, realProto, $"port '{name}'");
+                    // gencode holds ports in an int: a huge number shows as negative.
+                    if ((int)port < 0) throw new PcapException($"illegal port number {(int)port} < 0");
                     if (port > 65535) throw new PcapException($"illegal port number {port} > 65535");
                     var b = Port(port, realProto, dir);
                     Or(Port6(port, realProto, dir), b);
@@ -403,7 +428,9 @@ internal sealed partial class CodeGenerator
                     if (!NameResolver.PortRange(name, out uint p1, out uint p2, out uint realProto))
                         throw new PcapException($"unknown port in range '{name}'");
                     realProto = CheckPortProto(proto, realProto, $"port in range '{name}'");
+                    if ((int)p1 < 0) throw new PcapException($"illegal port number {(int)p1} < 0");
                     if (p1 > 65535) throw new PcapException($"illegal port number {p1} > 65535");
+                    if ((int)p2 < 0) throw new PcapException($"illegal port number {(int)p2} < 0");
                     if (p2 > 65535) throw new PcapException($"illegal port number {p2} > 65535");
                     if (p1 > p2) (p1, p2) = (p2, p1);
                     var b = PortRange(p1, p2, realProto, dir);

@@ -15,6 +15,9 @@ internal static class Optimizer
     /// </summary>
     public static Block Optimize(Block root, out bool rejectsAll)
     {
+        // libpcap runs both passes (the second refuses divisions by a known zero) and decides "rejects all"
+        // on its final program: constants folded through scratch cells ("1 > 2") and its peephole's
+        // "jset #0xffffffff" rule (below) can make it reject everything.
         Fixpoint(root, statements: false);
         int blocks = Reachable(root).Count;
         root = Skip(root);
@@ -24,15 +27,9 @@ internal static class Optimizer
             Fixpoint(root, statements: false);
             root = Skip(root);
         }
-        rejectsAll = RejectsAll(root);
-        if (rejectsAll) return root;
-        // (A program that rejects everything is still optimised on when the caller compiles it anyway.)
-        s_foldedAllOnesJset = false;
         Fixpoint(root, statements: true);
         root = Skip(root);
-        // libpcap decides "rejects all" after its peephole pass, whose "jset #0xffffffff" rule (below) can
-        // make a program reject everything; the other statement passes only shrink code.
-        rejectsAll = s_foldedAllOnesJset && RejectsAll(root);
+        rejectsAll = RejectsAll(root);
         return root;
     }
 
@@ -41,7 +38,7 @@ internal static class Optimizer
         for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
-            foreach (var b in Reachable(root)) changed |= FoldConstant(b) | FoldJsetBounds(b) | FoldSameTargets(b);
+            foreach (var b in Reachable(root)) changed |= FoldConstant(b, b == root) | FoldJsetBounds(b) | FoldSameTargets(b);
             changed |= Thread(root, strong: statements);
             if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
@@ -80,17 +77,19 @@ internal static class Optimizer
     {
         if (b.JumpCode != (Op.JMP | Op.JSET | Op.K) || b.Jt == b.Jf) return false;
         if (b.K == 0) b.Jt = b.Jf;
-        else if (b.K == 0xffffffff) { b.Jf = b.Jt; s_foldedAllOnesJset = true; }
+        else if (b.K == 0xffffffff) b.Jf = b.Jt;
         else return false;
         return true;
     }
 
-    [System.ThreadStatic] private static bool s_foldedAllOnesJset;
-
     /// <summary>A conditional block whose A is a known constant at its jump becomes an unconditional one.</summary>
-    private static bool FoldConstant(Block b)
+    private static bool FoldConstant(Block b, bool isRoot)
     {
         if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
+        // A test decided by libpcap's zero rules ("& 0", "* 0") is decided in its optimiser's last pass, which
+        // leaves the block in place (both edges to one target) unless it is the root: "ip[0] * 0 = 1" compiles,
+        // "link[0] * 0 = 1" rejects all packets. Left as it is here, with the same verdicts.
+        if (b.DecidedByZeroRule && !isRoot) return false;
         uint? a = null, x = null;
         var mem = new uint?[16];
         foreach (var s in b.Stmts)

@@ -8,19 +8,122 @@ namespace Pcap.Engine.Compiler;
 /// and order of semantic actions (each primitive's code is generated as soon as it is recognised,
 /// as bison's reductions do).
 /// </summary>
-internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
+internal sealed class Parser
 {
+    private readonly List<Token> tokens;
+    private readonly CodeGenerator gen;
     private int _pos;
 
-    private Token Cur => tokens[_pos];
-    private Tok Kind(int ahead = 0) => tokens[System.Math.Min(_pos + ahead, tokens.Count - 1)].Kind;
+    /// <summary>For each '(' token, its ')' (or -1); for each token, where the run of '(' (or ')') starting there ends.</summary>
+    private readonly int[] _match, _lparenRunEnd, _rparenRunEnd;
 
-    private static PcapException SyntaxError() => new("can't parse filter expression: syntax error");
+    /// <summary>
+    /// Symbols bison would hold on its stack for the constructs open around the current token, besides its
+    /// start state and the empty prog prefix: libpcap's parser stack holds 10,000 at most (YYMAXDEPTH), deep
+    /// nesting fails with "memory exhausted" at the depth where libpcap's does.
+    /// </summary>
+    private int _depth;
+    private const int BisonMaxDepth = 10000, BisonBase = 2;
+
+    public Parser(List<Token> tokens, CodeGenerator gen)
+    {
+        this.tokens = tokens;
+        this.gen = gen;
+        int n = tokens.Count;
+        _match = new int[n];
+        _lparenRunEnd = new int[n + 1];
+        _rparenRunEnd = new int[n + 1];
+        var open = new Stack<int>();
+        for (int i = 0; i < n; i++)
+        {
+            _match[i] = -1;
+            if (tokens[i].Kind == Tok.LParen) open.Push(i);
+            else if (tokens[i].Kind == Tok.RParen && open.Count > 0) _match[open.Pop()] = i;
+            else if (tokens[i].Kind is Tok.End or Tok.Error) break;
+        }
+        _booleans = new int[n + 1];
+        for (int i = 0; i < n; i++) _booleans[i + 1] = _booleans[i] + (ArithmeticToken(tokens[i].Kind) ? 0 : 1);
+        _lparenRunEnd[n] = _rparenRunEnd[n] = n;
+        for (int i = n - 1; i >= 0; i--)
+        {
+            _lparenRunEnd[i] = tokens[i].Kind == Tok.LParen ? _lparenRunEnd[i + 1] : i;
+            _rparenRunEnd[i] = tokens[i].Kind == Tok.RParen ? _rparenRunEnd[i + 1] : i;
+        }
+    }
+
+    private PcapException Exhausted() => new(_scanError ?? "can't parse filter expression: memory exhausted");
+
+    /// <summary>Opens a construct that keeps <paramref name="symbols"/> on bison's stack while its inside is parsed.</summary>
+    private void Open(int symbols) => _depth += symbols;
+
+    private void Close(int symbols) => _depth -= symbols;
+
+    private Token Cur { get { Lookahead(); return tokens[_pos]; } }
+
+    private Tok Kind(int ahead = 0)
+    {
+        if (ahead == 0) Lookahead();
+        return tokens[System.Math.Min(_pos + ahead, tokens.Count - 1)].Kind;
+    }
+
+    /// <summary>Tokens up to here have been read by bison's scanner (its one token of lookahead included).</summary>
+    private int _scanned;
+
+    /// <summary>
+    /// The token at the current position becomes bison's lookahead: the scanner has read it, and copied the
+    /// text of a name or address into gencode's memory (sdup), before the parser decides anything on it.
+    /// </summary>
+    private void Lookahead()
+    {
+        while (_scanned <= _pos && _scanned < tokens.Count)
+        {
+            int at = _scanned++;
+            var t = tokens[at];
+            // The scanner sets its own errors (a bad number or address) as it reads the token; the parser
+            // fails on the token later (see SyntaxError).
+            if (t.Kind == Tok.Error && t.Proto == 1) _scanError ??= t.Text;
+            if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid && !ChunkModel.TryCharge(t.Text.Length + 1))
+            {
+                // grammar.y checks every copied token but the mask of "HID mask HID": that one arrives as
+                // NULL and gen_mcode takes it for a mask length of 0 (its error text, if any, wins).
+                if (t.Kind == Tok.Hid && at >= 2 && tokens[at - 1].Kind == Tok.Netmask && tokens[at - 2].Kind == Tok.Hid) _lostMask = at;
+                else
+                {
+                    // The scanner sets "out of memory" and hands over NULL; the rule that uses the token aborts
+                    // (a gencode error from a reduction before it wins, as for other scanner errors).
+                    _scanError ??= "out of memory";
+                    if (_lostToken < 0) _lostToken = at;
+                }
+            }
+        }
+    }
+
+    /// <summary>The mask token libpcap's allocator could not copy (see <see cref="Lookahead"/>), or -1.</summary>
+    private int _lostMask = -1;
+
+    /// <summary>The first other token libpcap's allocator could not copy, or -1.</summary>
+    private int _lostToken = -1;
+
+    /// <summary>
+    /// bison's "syntax error" (and "memory exhausted") set the error text only if nothing set it before: an error
+    /// the scanner reported while reading its lookahead wins over them (gencode's errors, raised at reductions
+    /// bison makes before it looks at a bad lookahead, win over it).
+    /// </summary>
+    private PcapException SyntaxError() => new(_scanError ?? "can't parse filter expression: syntax error");
+
+    private string? _scanError;
+
+    /// <summary>An error grammar.y's actions set with bpf_set_error: like bison's, it loses to the scanner's.</summary>
+    private PcapException GrammarError(string text) => new(_scanError ?? text);
 
     private Token Take()
     {
+        Lookahead();
         var t = tokens[_pos];
         if (t.Kind == Tok.Error) throw t.Proto == 1 ? new PcapException(t.Text) : SyntaxError();
+        if (_pos == _lostToken) throw new PcapException(_scanError!);
+        // A closing token lands on top of what it closes: one symbol more than a token that starts something.
+        if (BisonBase + _depth + (t.Kind is Tok.RParen or Tok.RBracket ? 2 : 1) >= BisonMaxDepth) throw Exhausted();
         if (t.Kind != Tok.End) _pos++;
         return t;
     }
@@ -46,7 +149,9 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         while (Kind() is Tok.And or Tok.Or)
         {
             bool and = Take().Kind == Tok.And;
+            Open(2);
             var (b2, q2) = IsIdStart(_pos) ? ParseId(q) : ParseTerm(q);
+            Close(2);
             if (and) CodeGenerator.And(b, b2); else CodeGenerator.Or(b, b2);
             b = b2;
             q = q2;
@@ -57,17 +162,20 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
     private static bool IsArithOp(Tok k) => k is Tok.Plus or Tok.Minus or Tok.Star or Tok.Slash or Tok.Percent or Tok.Amp
         or Tok.Pipe or Tok.Caret or Tok.Lsh or Tok.Rsh or Tok.Gt or Tok.Lt or Tok.Eq or Tok.Geq or Tok.Leq or Tok.Neq;
 
-    private int MatchingParen(int open)
-    {
-        int depth = 0;
-        for (int i = open; i < tokens.Count; i++)
-        {
-            if (tokens[i].Kind == Tok.LParen) depth++;
-            else if (tokens[i].Kind == Tok.RParen && --depth == 0) return i;
-            else if (tokens[i].Kind is Tok.End or Tok.Error) return -1;
-        }
-        return -1;
-    }
+    private int MatchingParen(int open) => open < _match.Length ? _match[open] : -1;
+
+    /// <summary>After "( arithmetic )" bison reads the next token; if the scanner fails on it, its error comes first.</summary>
+    private static bool ArithOrScanError(Tok k) => IsArithOp(k) || k == Tok.Error;
+
+    /// <summary>Tokens before index i that cannot be part of arithmetic (relations, and/or/not, qualifiers...).</summary>
+    private int[] _booleans = null!;
+
+    /// <summary>"( ... ) op" is arithmetic only when nothing inside the parentheses is a filter expression's.</summary>
+    private bool ArithmeticInside(int open, int close) => _booleans[close] - _booleans[open + 1] == 0;
+
+    private static bool ArithmeticToken(Tok k) => k is Tok.Num or Tok.Len or Tok.Pname or Tok.LBracket or Tok.RBracket or Tok.Colon
+        or Tok.LParen or Tok.RParen or Tok.Plus or Tok.Minus or Tok.Star or Tok.Slash or Tok.Percent or Tok.Amp or Tok.Pipe
+        or Tok.Caret or Tok.Lsh or Tok.Rsh;
 
     private Tok KindAt(int i) => tokens[System.Math.Min(i, tokens.Count - 1)].Kind;
 
@@ -78,18 +186,25 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         {
             case Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid: return true;
             case Tok.Num: return !IsArithOp(KindAt(i + 1));
-            case Tok.Bang: return IsIdStart(i + 1);
+            case Tok.Bang:
+                while (KindAt(i) == Tok.Bang) i++;
+                return IsIdStart(i);
             case Tok.LParen:
                 // "( ... ) +" is arithmetic only if arithmetic can start inside; "(1.2.3.4) +" is an id
-                // whose code bison generates before it finds the '+'.
-                int close = MatchingParen(i);
-                if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(i + 1)) return false;
+                // whose code bison generates before it finds the '+'. Each '(' of a run is asked in turn.
+                while (true)
+                {
+                    int close = MatchingParen(i);
+                    if (close > 0 && ArithOrScanError(KindAt(close + 1)) && CanStartArith(i + 1) && ArithmeticInside(i, close)) return false;
+                    if (KindAt(i + 1) != Tok.LParen) break;
+                    i++;
+                }
                 return KindAt(i + 1) switch
                 {
                     Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid => true,
-                    Tok.Num => true,
+                    // "(80 or 90)" is an id; "(5 >> x) > 1" arithmetic, whatever follows its ')'.
+                    Tok.Num => !IsArithOp(KindAt(i + 2)),
                     Tok.Bang => IsIdStart(i + 2) || KindAt(i + 2) is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid,
-                    Tok.LParen => IsIdStart(i + 1),
                     _ => false,
                 };
             default: return false;
@@ -101,7 +216,9 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         if (Kind() == Tok.Bang)
         {
             Take();
+            Open(1);
             var (b, q) = ParseTerm(carried);
+            Close(1);
             CodeGenerator.Not(b);
             return (b, q);
         }
@@ -118,10 +235,12 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         if (k == Tok.LParen)
         {
             int close = MatchingParen(_pos);
-            if (close > 0 && IsArithOp(KindAt(close + 1)) && CanStartArith(_pos + 1)) return (ParseRelation(), Qual.Err);
+            if (close > 0 && ArithOrScanError(KindAt(close + 1)) && CanStartArith(_pos + 1) && ArithmeticInside(_pos, close)) return (ParseRelation(), Qual.Err);
             Take();
+            Open(1);
             var (b, _) = ParseExpr(carried);
             Expect(Tok.RParen);
+            Close(1);
             return (b, carried);
         }
         if (IsHeadStart(k)) return ParseHead(Q.Default);
@@ -148,7 +267,7 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
     /// <summary>Can an arithmetic expression start at i? (Otherwise a parenthesis holds a filter expression.)</summary>
     private bool CanStartArith(int i)
     {
-        while (KindAt(i) == Tok.LParen) i++;
+        i = _lparenRunEnd[System.Math.Min(i, tokens.Count)];
         return KindAt(i) switch
         {
             Tok.Num or Tok.Minus or Tok.Len => true,
@@ -192,17 +311,37 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
             case Tok.Bang:
                 {
                     Take();
+                    Open(1);
                     var (b, q2) = ParseId(q, afterHead);
+                    Close(1);
                     CodeGenerator.Not(b);
                     return (b, q2);
                 }
             case Tok.LParen:
                 {
                     Take();
+                    Open(1);
                     // paren pnum ')' or paren pid ')'
-                    if (IsParenPnum()) { uint n = ParsePnum(); Expect(Tok.RParen); return (gen.NumberCode(null, n, q), q); }
+                    if (IsParenPnum())
+                    {
+                        uint n = ParsePnum();
+                        Expect(Tok.RParen);
+                        Close(1);
+                        // bison reads the token after ')' before it reduces: one that cannot follow an id fails first.
+                        if (Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); throw SyntaxError(); }
+                        return (gen.NumberCode(null, n, q), q);
+                    }
+                    // "((" can only open a parenthesised number: bison shifts the whole run of '(' (its stack
+                    // may run out) before the token after it fails.
+                    if (Kind() == Tok.LParen)
+                    {
+                        while (Kind() == Tok.LParen) { Take(); Open(1); }
+                        Take();
+                        throw SyntaxError();
+                    }
                     var r = ParsePid(q, afterHead);
                     Expect(Tok.RParen);
+                    Close(1);
                     return r;
                 }
             case Tok.Num:
@@ -219,23 +358,12 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
 
     private bool IsParenPnum()
     {
-        int i = _pos;
-        while (KindAt(i) == Tok.LParen) i++;
-        if (KindAt(i) != Tok.Num) return false;
-        i++;
-        while (KindAt(i) == Tok.RParen) i++;
-        return KindAt(i - 1) == Tok.RParen && i - 1 > _pos && (KindAt(i) is not (Tok.And or Tok.Or) || CountParens(i));
-    }
-
-    private bool CountParens(int end)
-    {
-        int depth = 1;
-        for (int i = _pos; i < end; i++)
-        {
-            if (KindAt(i) == Tok.LParen) depth++;
-            else if (KindAt(i) == Tok.RParen) depth--;
-        }
-        return depth <= 0;
+        int n = tokens.Count;
+        int num = _lparenRunEnd[System.Math.Min(_pos, n)];
+        if (KindAt(num) != Tok.Num) return false;
+        int i = _rparenRunEnd[System.Math.Min(num + 1, n)];
+        int opened = num - _pos, closed = i - num - 1;
+        return closed > 0 && i - 1 > _pos && (KindAt(i) is not (Tok.And or Tok.Or) || 1 + opened - closed <= 0);
     }
 
     private uint ParsePnum()
@@ -243,8 +371,10 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         if (Kind() == Tok.LParen)
         {
             Take();
+            Open(1);
             uint n = ParsePnum();
             Expect(Tok.RParen);
+            Close(1);
             return n;
         }
         if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
@@ -274,7 +404,9 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         while (Kind() is Tok.And or Tok.Or)
         {
             bool and = Take().Kind == Tok.And;
+            Open(2);
             var (b2, q2) = ParseId(cq);
+            Close(2);
             if (and) CodeGenerator.And(b, b2); else CodeGenerator.Or(b, b2);
             b = b2;
             cq = q2;
@@ -300,12 +432,14 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
                 {
                     Take();
                     if (Kind() != Tok.Hid) { Take(); throw SyntaxError(); }
-                    return gen.MaskCode(t.Text, Take().Text, 0, q);
+                    bool lost = _lostMask == _pos;
+                    var mask = Take();
+                    return gen.MaskCode(t.Text, lost ? null : mask.Text, 0, q);
                 }
-                if (q.Addr == Q.Port) throw new PcapException("'port' modifier applied to ip host");
-                if (q.Addr == Q.Portrange) throw new PcapException("'portrange' modifier applied to ip host");
-                if (q.Addr == Q.Proto) throw new PcapException("'proto' modifier applied to ip host");
-                if (q.Addr == Q.Protochain) throw new PcapException("'protochain' modifier applied to ip host");
+                if (q.Addr == Q.Port) throw GrammarError("'port' modifier applied to ip host");
+                if (q.Addr == Q.Portrange) throw GrammarError("'portrange' modifier applied to ip host");
+                if (q.Addr == Q.Proto) throw GrammarError("'proto' modifier applied to ip host");
+                if (q.Addr == Q.Protochain) throw GrammarError("'protochain' modifier applied to ip host");
                 return gen.NumberCode(t.Text, 0, q);
             case Tok.Hid6:
                 if (Kind() == Tok.Slash)
@@ -539,7 +673,9 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
             case Tok.Neq: code = Op.JEQ; reversed = true; break;
             default: throw SyntaxError();
         }
+        Open(2);
         var a1 = ParseArth();
+        Close(2);
         return gen.Relation(code, a0, a1, reversed);
     }
 
@@ -547,21 +683,28 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
     {
         var operands = new Stack<Arth>();
         var ops = new Stack<Tok>(); // Tok.Minus with unary marker pushed as Tok.Bang
-        while (true)
+        int depth = _depth;
+        try
         {
-            // operand, preceded by any unary minus
-            while (Kind() == Tok.Minus) { Take(); ops.Push(Tok.Bang); }
-            operands.Push(ParsePrimary());
-            var k = Kind();
-            if (!IsBinary(k))
+            while (true)
             {
-                while (ops.Count > 0) Reduce(operands, ops);
-                return operands.Pop();
+                // operand, preceded by any unary minus; bison holds a pending binary operator and its left
+                // operand (two symbols), or a pending unary minus (one)
+                while (Kind() == Tok.Minus) { Take(); ops.Push(Tok.Bang); _depth++; }
+                operands.Push(ParsePrimary());
+                var k = Kind();
+                if (!IsBinary(k))
+                {
+                    while (ops.Count > 0) Reduce(operands, ops);
+                    return operands.Pop();
+                }
+                while (ops.Count > 0 && ShouldReduce(ops.Peek(), k)) { _depth -= ops.Peek() == Tok.Bang ? 1 : 2; Reduce(operands, ops); }
+                Take();
+                ops.Push(k);
+                _depth += 2;
             }
-            while (ops.Count > 0 && ShouldReduce(ops.Peek(), k)) Reduce(operands, ops);
-            Take();
-            ops.Push(k);
         }
+        finally { _depth = depth; }
     }
 
     private static bool ShouldReduce(Tok top, Tok look)
@@ -595,21 +738,28 @@ internal sealed class Parser(List<Token> tokens, CodeGenerator gen)
         if (k == Tok.LParen)
         {
             Take();
+            Open(1);
             var a = ParseArth();
             Expect(Tok.RParen);
+            Close(1);
             return a;
         }
         if (k == Tok.Pname && Kind(1) == Tok.LBracket)
         {
             int proto = Take().Proto;
+            Open(1);
             Take();
+            Open(1);
             var index = ParseArth();
             uint size = 1;
             if (Kind() == Tok.Colon) { Take(); size = TakeNum(); }
             Expect(Tok.RBracket);
+            Close(2);
             return gen.Load(proto, index, size);
         }
         Take();
+        // After a protocol name bison reads one more token ('[' would make it a load) before it fails.
+        if (k == Tok.Pname) Kind();
         throw SyntaxError();
     }
 }

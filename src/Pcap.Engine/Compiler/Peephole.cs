@@ -1,3 +1,4 @@
+using Pcap.Engine.Handles;
 using System.Collections.Generic;
 
 namespace Pcap.Engine.Compiler;
@@ -192,13 +193,32 @@ internal static class Peephole
                     break;
                 case Op.ALU:
                     {
+                        // libpcap's opt_stmt: a known X becomes the constant operand (refusing a division by
+                        // zero, and a shift past 31 bits of an unknown A); an operand of zero decides some
+                        // results whatever the other holds, "0 / X" included (no division by zero at run time).
                         int op = Op.AluOp(s.Code);
-                        if (op != Op.NEG && Op.Src(s.Code) == Op.X && x is uint xk && !(xk == 0 && op is Op.DIV or Op.MOD))
+                        if (op != Op.NEG && Op.Src(s.Code) == Op.X && x is uint xk)
                         {
+                            if (xk == 0 && op == Op.DIV) throw new PcapException("division by zero");
+                            if (xk == 0 && op == Op.MOD) throw new PcapException("modulus by zero");
+                            if (xk > 31 && op is Op.LSH or Op.RSH && a == null) throw new PcapException("shift by more than 31 bits");
                             s = new Stmt(Op.ALU | op | Op.K, xk);
                             changed = true;
                         }
-                        uint? r = a is uint av && (op == Op.NEG || Op.Src(s.Code) == Op.K) ? Alu(op, av, s.K) : null;
+                        uint? r;
+                        if (Op.Src(s.Code) == Op.K && op != Op.NEG && s.K == 0 && op is Op.MUL or Op.AND)
+                        {
+                            if (a == null) b.DecidedByZeroRule = true;
+                            r = 0;
+                        }
+                        else if (Op.Src(s.Code) == Op.X && op != Op.NEG && a == 0 && op is Op.MUL or Op.DIV or Op.MOD or Op.AND or Op.LSH or Op.RSH)
+                        {
+                            s = new Stmt(Op.LD | Op.IMM, 0);
+                            changed = true;
+                            b.DecidedByZeroRule = true;
+                            r = 0;
+                        }
+                        else r = a is uint av && (op == Op.NEG || Op.Src(s.Code) == Op.K) ? Alu(op, av, s.K) : null;
                         ClearA();
                         a = r;
                         break;

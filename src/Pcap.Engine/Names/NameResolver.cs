@@ -31,6 +31,19 @@ public static unsafe class NameResolver
         return Netdb.GetAddrInfo(name, null, &hints, &res) != 0 ? IntPtr.Zero : (IntPtr)res;
     }
 
+    /// <summary>The 16 bytes of a numeric IPv6 address as getaddrinfo (AI_NUMERICHOST) reads it, or null.</summary>
+    public static byte[]? NumericIpv6(string text)
+    {
+        Netdb.AddrInfo hints = default;
+        hints.Family = Netdb.AfInet6;
+        hints.Flags = Netdb.AiNumericHost;
+        Netdb.AddrInfo* res;
+        if (Netdb.GetAddrInfo(text, null, &hints, &res) != 0) return null;
+        var bytes = res->Family == Netdb.AfInet6 ? new ReadOnlySpan<byte>(res->Addr + 8, 16).ToArray() : null;
+        Netdb.FreeAddrInfo(res);
+        return bytes;
+    }
+
     /// <summary>Every address (4 or 16 bytes) of a host, in resolver order (what gencode walks).</summary>
     public static List<byte[]> HostAddresses(string name)
     {

@@ -50,7 +50,9 @@ static unsafe class Compile
             handle.Error = "snaplen of 0 rejects all packets";
             return PcapError.Error;
         }
-        string text = expression == null ? "" : Marshal.PtrToStringUTF8((IntPtr)expression) ?? "";
+        // libpcap's scanner works on bytes: one char per byte (Latin-1) keeps every byte of the expression,
+        // odd ones included, for the lexer, the lengths libpcap counts and the names its errors quote.
+        string text = expression == null ? "" : System.Text.Encoding.Latin1.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(expression));
         Instruction[] code;
         try
         {
@@ -58,7 +60,7 @@ static unsafe class Compile
         }
         catch (PcapException e)
         {
-            handle.Error = e.Message;
+            SetLatin1Error(handle, e.Message);
             return PcapError.Error;
         }
         if (program == null)
@@ -72,6 +74,15 @@ static unsafe class Compile
         program->Length = (uint)code.Length;
         program->Instructions = insns;
         return 0;
+    }
+
+    /// <summary>The error text back to the bytes it quotes (see CompileOn), cut as libpcap's snprintf cuts it.</summary>
+    static void SetLatin1Error(Handle handle, string message)
+    {
+        byte* errbuf = handle.Block->Errbuf;
+        int n = Math.Min(message.Length, HandleBlock.ErrbufSize - 1);
+        for (int i = 0; i < n; i++) errbuf[i] = message[i] <= 0xff ? (byte)message[i] : (byte)'?';
+        errbuf[n] = 0;
     }
 
     [UnmanagedCallersOnly(EntryPoint = "pcap_freecode")]
