@@ -15,10 +15,11 @@ for m in $(cat /modules/order); do
 	insmod "/modules/$m" || echo "FAIL guest-module-$m: insmod failed"
 done
 mode=test
+only=$(sed -n "s/.*pcap.only=\([0-9a-z-]*\).*/\1/p" /proc/cmdline) # a script prefix: run only those
 case $(cat /proc/cmdline) in *pcap.mode=bench*) mode=bench ;; *pcap.mode=probe*) mode=probe ;; esac
 case $mode in
-test) for f in /checks/[0-9]*.sh; do sh "$f" 2>&1; done ;;
-bench) for f in /bench/[0-9]*.sh; do sh "$f" 2>&1; done ;;
+test) for f in /checks/${only:-[0-9]}*.sh; do timeout 400 sh "$f" 2>&1; done ;;
+bench) for f in /bench/[0-9]*.sh; do timeout 400 sh "$f" 2>&1; done ;;
 esac
 echo "GUEST-END"
 sync

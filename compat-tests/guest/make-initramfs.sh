@@ -53,7 +53,7 @@ grep -v '^#' compat-tests/guest/modules.txt | while read -r m; do
 		case $f in
 		*.ko.xz) xz -dc "$f" >"$ROOT/modules/$base" ;;
 		*.ko.zst) zstd -qdc "$f" >"$ROOT/modules/$base" ;;
-		*) cp "$f" "$ROOT/modules/$base" ;;
+		*) strip --strip-debug -o "$ROOT/modules/$base" "$f" ;;
 		esac
 		echo "$base" >>"$ROOT/modules/order"
 	done

@@ -14,7 +14,7 @@ IMAGE=build/guest/initramfs.cpio.gz
 boot() { # ACCEL CPU MODE LOG SECONDS
 	timeout -k 5 "$5" qemu-system-x86_64 -accel "$1" -cpu "$2" -m 2048 -smp 2 \
 		-kernel "/boot/vmlinuz-$KVER" -initrd "$IMAGE" \
-		-append "console=ttyS0 quiet loglevel=1 panic=-1 pcap.mode=$3" \
+		-append "console=ttyS0 quiet loglevel=1 panic=-1 pcap.mode=$3${GUEST_ONLY:+ pcap.only=$GUEST_ONLY}" \
 		-nic none -display none -monitor none -serial "file:$4" -no-reboot </dev/null >/dev/null 2>&1
 }
 
@@ -22,7 +22,7 @@ boot() { # ACCEL CPU MODE LOG SECONDS
 if [ ! -f build/guest/accel ]; then
 	accel="tcg max"
 	if [ -w /dev/kvm ] && [ "${GUEST_ACCEL:-}" != tcg ]; then
-		boot kvm Nehalem probe build/guest/probe.log 30
+		boot kvm Nehalem probe build/guest/probe.log 20
 		grep -q GUEST-END build/guest/probe.log 2>/dev/null && accel="kvm Nehalem"
 	fi
 	echo "$accel" >build/guest/accel

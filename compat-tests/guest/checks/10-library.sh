@@ -4,8 +4,8 @@
 echo "GUEST-LIBRARY $(sha256sum /pcap/lib/libpcap.so.1 | cut -d' ' -f1)"
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
 model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2)
-tcpdump -nn -r /test/sample.pcap >$W/sys-r.txt 2>/dev/null
-ours tcpdump -nn -r /test/sample.pcap >$W/ours-r.txt 2>$W/ours-r.err
+tcpdump -Z root -nn -r /test/sample.pcap >$W/sys-r.txt 2>/dev/null
+ours tcpdump -Z root -nn -r /test/sample.pcap >$W/ours-r.txt 2>$W/ours-r.err
 rc=$?
 if echo "$flags" | grep -qw avx512f; then
 	echo "SKIP guest-library-loads-without-avx512: this guest's CPU ($model) has AVX-512"

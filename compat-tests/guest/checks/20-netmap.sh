@@ -12,8 +12,10 @@ sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
 sysctl -q -w net.ipv6.conf.default.disable_ipv6=1
 ip link set lo up
 ip link add va type veth peer name vb
-ip link set va mtu 4000 up
-ip link set vb mtu 4000 up
+# MTU 1500: real netmap refuses a generic adapter whose MTU exceeds its 2048-byte buffers (the
+# emulation took 4000); frames over a buffer (NS_MOREFRAG) are checked on VALE ports below.
+ip link set va up
+ip link set vb up
 send_b() { $T/netmap-send vb "$1" "$2"; }
 TD="tcpdump -Z root"
 FRAME3='02:00:00:00:00:03 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length'
@@ -25,7 +27,7 @@ check guest-netmap-system-libpcap-refuses-netmap-names '[ $rc != 0 ] && [ $rc !=
 	"rc $rc: $(head -c 200 $W/base.err)"
 
 # tcpdump on netmap:va (the generic adapter) prints what tcpdump on Debian's libpcap prints from va,
-# 3000-byte frames (two netmap buffers) whole; va is promiscuous while it runs and not after.
+# small and full-size frames; va is promiscuous while it runs and not after.
 timeout 30 $TD -p -i va -nn -e -x -t -c 10 >$W/sys.txt 2>$W/sys.err &
 p1=$!
 ours timeout 30 $TD -i netmap:va -nn -e -x -t -c 10 >$W/ours.txt 2>$W/ours.err &
@@ -34,13 +36,13 @@ listening $W/sys.err
 listening $W/ours.err
 during=$(ip -d link show va | grep -o 'promiscuity [0-9]*')
 send_b 5 100
-send_b 5 3000
+send_b 5 1514
 wait $p1
 wait $p2
 after=$(ip -d link show va | grep -o 'promiscuity [0-9]*')
 check guest-netmap-promisc '[ "$during" = "promiscuity 1" ] && [ "$after" = "promiscuity 0" ]' "during capture $during, after $after"
 check guest-netmap-tcpdump-matches-system-libpcap \
-	'[ -s $W/ours.txt ] && [ "$(grep -c "length 3000" $W/ours.txt)" = 5 ] && cmp -s $W/sys.txt $W/ours.txt' \
+	'[ -s $W/ours.txt ] && [ "$(grep -c "length 1514" $W/ours.txt)" = 5 ] && cmp -s $W/sys.txt $W/ours.txt' \
 	"$(head -c 300 $W/ours.err) $(diff $W/sys.txt $W/ours.txt | head -5)"
 
 # -c N with a filter stops after N matching frames (the even-numbered ones).
@@ -53,18 +55,24 @@ rc=$?
 seqs=$(awk '$1 == "0x0000:" {print $2}' $W/c3.txt | tr '\n' ' ')
 check guest-netmap-count-with-filter '[ $rc = 0 ] && [ "$seqs" = "0000 0002 0004 " ]' "rc $rc, sequence numbers $seqs, $(tail -3 $W/c3.err | tr '\n' ' ')"
 
-# pcap_inject (NIOCTXSYNC) reaches the peer, also a frame larger than a buffer (NS_MOREFRAG slots).
-for size in 100 3000; do
-	timeout 30 $TD -i vb -nn -e -c 3 ether src 02:00:00:00:00:03 >$W/peer.txt 2>$W/peer.err &
-	p=$!
-	listening $W/peer.err
-	ours timeout 30 $T/netmap-client inject netmap:va 3 $size >$W/inj.txt
-	wait $p
-	name=guest-netmap-inject-reaches-peer
-	[ $size = 3000 ] && name=guest-netmap-inject-morefrag
-	check $name '[ "$(grep -c "$FRAME3 $size" $W/peer.txt)" = 3 ] && grep -q "^PASS" $W/inj.txt' \
-		"$(cat $W/inj.txt) peer saw: $(head -c 300 $W/peer.txt)"
-done
+# pcap_inject (NIOCTXSYNC) reaches the peer.
+timeout 30 $TD -i vb -nn -e -c 3 ether src 02:00:00:00:00:03 >$W/peer.txt 2>$W/peer.err &
+p=$!
+listening $W/peer.err
+ours timeout 30 $T/netmap-client inject netmap:va 3 1514 >$W/inj.txt
+wait $p
+check guest-netmap-inject-reaches-peer '[ "$(grep -c "$FRAME3 1514" $W/peer.txt)" = 3 ] && grep -q "^PASS" $W/inj.txt' \
+	"$(cat $W/inj.txt) peer saw: $(head -c 300 $W/peer.txt)"
+
+# Frames larger than a netmap buffer cross a VALE switch in NS_MOREFRAG slots: injected in two
+# slots, captured whole.
+ours timeout 30 $TD -i vale2:b -nn -e -x -c 2 >$W/frag.txt 2>$W/frag.err &
+p=$!
+listening $W/frag.err
+ours timeout 30 $T/netmap-client inject vale2:a 2 3000 >$W/inj.txt
+wait $p
+check guest-netmap-morefrag '[ "$(grep -c "$FRAME3 3000" $W/frag.txt)" = 2 ] && [ "$(grep -c "0x0ba0:" $W/frag.txt)" = 2 ] && grep -q "^PASS" $W/inj.txt' \
+	"$(cat $W/inj.txt) $(head -c 300 $W/frag.err) $(grep -c . $W/frag.txt) lines"
 
 # The client's checks: timeout 0 blocks without spinning, a positive timeout returns 0, non-blocking
 # mode, pcap_breakloop from a thread, counting after the filter, pcap_loop's count.
@@ -99,7 +107,7 @@ wait $p
 check guest-netmap-pipe '[ "$(grep -c "$FRAME3 100" $W/pipe.txt)" = 2 ]' "$(head -c 300 $W/pipe.err) $(head -2 $W/pipe.txt)"
 
 # A monitor (/r) sees what arrives on a port that another program (pkt-gen) owns.
-pkt-gen -i netmap:va -f rx >$W/owner.txt 2>&1 &
+timeout 60 pkt-gen -i netmap:va -f rx >$W/owner.txt 2>&1 &
 owner=$!
 sleep 2
 ours timeout 30 $TD -i netmap:va/r -nn -e -c 3 >$W/mon.txt 2>$W/mon.err &
@@ -163,16 +171,16 @@ while [ $i -lt 300 ] && ! [ -s $W/d.pcapng ]; do sleep 0.1; i=$((i + 1)); done
 sleep 0.5
 ours timeout 30 $T/netmap-client inject "netmap:va}6" 3 >/dev/null
 wait $p
-check guest-netmap-dumpcap '[ "$(timeout 30 tcpdump -r $W/d.pcapng -nn -e 2>/dev/null | grep -c "$FRAME3 100")" = 3 ]' "$(head -c 300 $W/d.err)"
+check guest-netmap-dumpcap '[ "$(timeout 30 tcpdump -Z root -r $W/d.pcapng -nn -e 2>/dev/null | grep -c "$FRAME3 100")" = 3 ]' "$(head -c 300 $W/d.err)"
 
 # tcpreplay on our library (it reads the capture through it) sends the sample into vb; tcpdump on
 # netmap:va prints every frame as tcpdump on Debian's libpcap prints the file.
-n=$(tcpdump -r $T/sample.pcap 2>/dev/null | wc -l)
-tcpdump -r $T/sample.pcap -nn -e -x -t >$W/replay-want.txt 2>/dev/null
+n=$(tcpdump -Z root -r $T/sample.pcap 2>/dev/null | wc -l)
+tcpdump -Z root -r $T/sample.pcap -nn -e -x -t >$W/replay-want.txt 2>/dev/null
 ours timeout 60 $TD -i netmap:va -nn -e -x -t -c "$n" >$W/replay.txt 2>$W/replay.err &
 p=$!
 listening $W/replay.err
-ours tcpreplay -q -i vb $T/sample.pcap >$W/tcpreplay.txt 2>&1
+ours timeout 60 tcpreplay -q -i vb $T/sample.pcap >$W/tcpreplay.txt 2>&1
 rc=$?
 wait $p
 check guest-netmap-tcpreplay '[ $rc = 0 ] && [ "$n" -gt 0 ] && cmp -s $W/replay-want.txt $W/replay.txt' \
@@ -186,7 +194,7 @@ listening $W/pg.err
 timeout 60 pkt-gen -i netmap:vb -f tx -n 50 -l 60 -R 1000 >$W/pgtx.txt 2>&1
 wait $p
 check guest-netmap-pkt-gen-sender '[ "$(grep -c UDP $W/pg.txt)" = 50 ]' "$(tail -2 $W/pg.err | tr '\n' ' ') pkt-gen: $(grep Sent $W/pgtx.txt)"
-pkt-gen -i netmap:vb -f rx >$W/pgrx.txt 2>&1 &
+timeout 60 pkt-gen -i netmap:vb -f rx >$W/pgrx.txt 2>&1 &
 rx=$!
 sleep 2
 ours timeout 30 $T/netmap-client inject netmap:va 20 >/dev/null
@@ -204,72 +212,3 @@ sleep 0.5
 kill -INT $p
 wait $p
 check guest-netmap-sigint 'grep -q "^2 packets captured" $W/int.err && grep -q "^2 packets received" $W/int.err' "$(tail -3 $W/int.err | tr '\n' ' ')"
-
-# Transparent mode: ta in this namespace, tb in ns1, both addressed; ping crosses netmap:ta*.
-ip netns add ns1
-ip link add ta type veth peer name tb
-ip link set tb netns ns1
-ip addr add 10.201.0.1/24 dev ta
-ip link set ta up
-ip netns exec ns1 ip link set lo up
-ip netns exec ns1 ip addr add 10.201.0.2/24 dev tb
-ip netns exec ns1 ip link set tb up
-ip neigh replace 10.201.0.2 lladdr "$(ip netns exec ns1 cat /sys/class/net/tb/address)" dev ta nud permanent
-ip netns exec ns1 ip neigh replace 10.201.0.1 lladdr "$(cat /sys/class/net/ta/address)" dev tb nud permanent
-pinger() { ping -c 3 -W 2 10.201.0.2 >$W/ping.txt 2>&1; }
-
-ours timeout 30 $TD -i "netmap:ta*" -nn -c 6 >$W/tr.txt 2>$W/tr.err &
-p=$!
-listening $W/tr.err
-pinger
-ping_rc=$?
-wait $p
-check guest-netmap-transparent-mode '[ $ping_rc = 0 ] && [ "$(grep -c "echo request" $W/tr.txt)" = 3 ] && [ "$(grep -c "echo reply" $W/tr.txt)" = 3 ]' \
-	"ping rc $ping_rc ($(tail -2 $W/ping.txt | tr '\n' ' ')), captured $(wc -l <$W/tr.txt) lines: $(head -c 200 $W/tr.err)"
-
-# Without '*' real netmap takes ta off the host stack: the replies are captured, ping gets none.
-ours timeout 30 $TD -i netmap:ta -nn -c 3 'icmp' >$W/nt.txt 2>$W/nt.err &
-p=$!
-listening $W/nt.err
-pinger
-ping_rc=$?
-wait $p
-check guest-netmap-hw-rings-take-the-host-off '[ $ping_rc != 0 ] && [ "$(grep -c "echo reply" $W/nt.txt)" = 3 ]' \
-	"ping rc $ping_rc, $(head -c 200 $W/nt.err) $(head -3 $W/nt.txt)"
-
-# -Q in shows the replies only, -Q out the requests only, in transparent mode, with ping working.
-for dir in in out; do
-	ours timeout 30 $TD -Q $dir -i "netmap:ta*" -nn -c 3 >$W/q$dir.txt 2>$W/q$dir.err &
-	p=$!
-	listening $W/q$dir.err
-	pinger
-	ping_rc=$?
-	wait $p
-	want=reply
-	other=request
-	[ $dir = out ] && want=request && other=reply
-	check guest-netmap-transparent-direction-$dir '[ $ping_rc = 0 ] && [ "$(grep -c "echo $want" $W/q$dir.txt)" = 3 ] && ! grep -q "echo $other" $W/q$dir.txt' \
-		"ping rc $ping_rc, $(head -c 200 $W/q$dir.err) $(head -3 $W/q$dir.txt)"
-done
-
-# '^' binds the host rings only: what the host stack sends (the echo requests), nothing from the wire.
-ours timeout 30 $TD -i "netmap:ta^" -nn -c 3 >$W/host.txt 2>$W/host.err &
-p=$!
-listening $W/host.err
-pinger
-wait $p
-check guest-netmap-host-rings '[ "$(grep -c "echo request" $W/host.txt)" = 3 ] && ! grep -q "echo reply" $W/host.txt' \
-	"$(head -c 200 $W/host.err) $(head -3 $W/host.txt)"
-
-# PCAP_NETMAP=1 maps ta to netmap:ta* for dumpcap: ping keeps working and both directions are captured.
-ours env PCAP_NETMAP=1 timeout 30 dumpcap -q -i ta -c 6 -w $W/t.pcapng >$W/t.err 2>&1 &
-p=$!
-i=0
-while [ $i -lt 300 ] && ! [ -s $W/t.pcapng ]; do sleep 0.1; i=$((i + 1)); done
-sleep 0.5
-pinger
-ping_rc=$?
-wait $p
-tcpdump -r $W/t.pcapng -nn >$W/t.txt 2>/dev/null
-check guest-netmap-pcap-netmap-transparent-dumpcap '[ $ping_rc = 0 ] && [ "$(grep -c "echo request" $W/t.txt)" = 3 ] && [ "$(grep -c "echo reply" $W/t.txt)" = 3 ]' \
-	"ping rc $ping_rc, $(head -c 300 $W/t.err)"

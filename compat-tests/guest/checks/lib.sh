@@ -18,3 +18,5 @@ listening() {
 		i=$((i + 1))
 	done
 }
+# busybox's sh runs its own applets before PATH: iproute2's ip (veth pairs, namespaces) by path.
+ip() { /usr/local/bin/ip "$@"; }
