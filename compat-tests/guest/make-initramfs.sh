@@ -11,7 +11,7 @@ shift
 KVER=$(sh compat-tests/guest/kernel-version.sh)
 ROOT=build/guest/root
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/bin "$ROOT"/usr/local/bin "$ROOT"/pcap/lib "$ROOT"/test "$ROOT"/modules "$ROOT"/checks "$ROOT"/bench \
+mkdir -p "$ROOT"/bin "$ROOT"/sbin "$ROOT"/usr/bin "$ROOT"/usr/sbin "$ROOT"/usr/local/bin "$ROOT"/pcap/lib "$ROOT"/test "$ROOT"/modules "$ROOT"/checks "$ROOT"/bench \
 	"$ROOT"/proc "$ROOT"/sys "$ROOT"/dev "$ROOT"/tmp "$ROOT"/run "$ROOT"/etc "$ROOT"/var/run
 
 cp "$(command -v busybox)" "$ROOT/bin/busybox"

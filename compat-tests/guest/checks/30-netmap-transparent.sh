@@ -5,6 +5,9 @@
 [ -c /dev/netmap ] || exit 0 # 20-netmap.sh reported it
 TD="tcpdump -Z root"
 ip netns add ns1
+# No IPv6 chatter from the new namespace; the counted captures also take ICMP only.
+ip netns exec ns1 sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
+ip netns exec ns1 sysctl -q -w net.ipv6.conf.default.disable_ipv6=1
 ip link add ta type veth peer name tb
 ip link set tb netns ns1
 ip addr add 10.201.0.1/24 dev ta
@@ -16,7 +19,7 @@ ip neigh replace 10.201.0.2 lladdr "$(ip netns exec ns1 cat /sys/class/net/tb/ad
 ip netns exec ns1 ip neigh replace 10.201.0.1 lladdr "$(cat /sys/class/net/ta/address)" dev tb nud permanent
 pinger() { ping -c 3 -W 2 10.201.0.2 >$W/ping.txt 2>&1; }
 
-ours timeout 30 $TD -i "netmap:ta*" -nn -c 6 >$W/tr.txt 2>$W/tr.err &
+ours timeout 30 $TD -i "netmap:ta*" -nn -c 6 icmp >$W/tr.txt 2>$W/tr.err &
 p=$!
 listening $W/tr.err
 pinger
@@ -39,7 +42,7 @@ check guest-netmap-hw-rings-take-the-host-off '[ $ping_rc != 0 ] && grep -q "lis
 
 # -Q in shows the replies only, -Q out the requests only, in transparent mode, with ping working.
 for dir in in out; do
-	ours timeout 30 $TD -Q $dir -i "netmap:ta*" -nn -c 3 >$W/q$dir.txt 2>$W/q$dir.err &
+	ours timeout 30 $TD -Q $dir -i "netmap:ta*" -nn -c 3 icmp >$W/q$dir.txt 2>$W/q$dir.err &
 	p=$!
 	listening $W/q$dir.err
 	pinger
@@ -66,7 +69,7 @@ check guest-netmap-host-rings-alone-leave-the-stack-alone '[ $ping_rc = 0 ] && g
 	"ping rc $ping_rc ($(tail -2 $W/ping.txt | tr '\n' ' ')), captured: $(cut -c1-60 $W/host.txt | tr '\n' '|') $(tail -3 $W/host.err | tr '\n' ' ')"
 
 # PCAP_NETMAP=1 maps ta to netmap:ta* for dumpcap: ping keeps working and both directions are captured.
-ours env PCAP_NETMAP=1 timeout 30 dumpcap -q -i ta -c 6 -w $W/t.pcapng >$W/t.err 2>&1 &
+ours env PCAP_NETMAP=1 timeout 30 dumpcap -q -i ta -f icmp -c 6 -w $W/t.pcapng >$W/t.err 2>&1 &
 p=$!
 i=0
 while [ $i -lt 300 ] && ! [ -s $W/t.pcapng ]; do sleep 0.1; i=$((i + 1)); done
