@@ -12,10 +12,10 @@ sleep 1
 receive() {
 	name=$1
 	shift
-	"$@" >$W/$name.out 2>$W/$name.err &
+	timeout -s INT 30 "$@" >$W/$name.out 2>$W/$name.err &
 	r=$!
 	sleep 3
-	pkt-gen -i valeb:tx -f tx -l 60 >$W/$name.tx 2>&1 &
+	timeout -s INT 30 pkt-gen -i valeb:tx -f tx -l 60 >$W/$name.tx 2>&1 &
 	s=$!
 	sleep $SECS
 	kill -INT $s
@@ -27,15 +27,15 @@ receive() {
 }
 receive pktgen-rx pkt-gen -i valeb:rx -f rx
 echo "BENCH pktgen-rx-received $(sed -n 's/^Received \([0-9]*\) packets.*/\1/p' $W/pktgen-rx.out)"
-receive tcpdump-rx ours tcpdump -Z root -i valeb:rx -w /dev/null
+receive tcpdump-rx env LD_PRELOAD=/pcap/lib/libpcap.so.1 tcpdump -Z root -i valeb:rx -w /dev/null
 echo "BENCH tcpdump-rx-received $(sed -n 's/^\([0-9]*\) packets captured/\1/p' $W/tcpdump-rx.err)"
 
 # send NAME COMMAND...: COMMAND sends for SECS seconds (pkt-gen is stopped with SIGINT).
-ours $T/guest-inject valec:inj $SECS 60 >$W/inj.out 2>&1
+ours timeout 60 $T/guest-inject valec:inj $SECS 60 >$W/inj.out 2>&1
 echo "BENCH inject-frames $(sed -n 's/^inject \([0-9]*\) frames in \([0-9.]*\) seconds.*/\1/p' $W/inj.out)"
 echo "BENCH inject-seconds $(sed -n 's/^inject \([0-9]*\) frames in \([0-9.]*\) seconds.*/\2/p' $W/inj.out)"
 for batch in 512 1; do
-	pkt-gen -i valec:pg$batch -f tx -l 60 -b $batch >$W/pgtx$batch.out 2>&1 &
+	timeout -s INT 30 pkt-gen -i valec:pg$batch -f tx -l 60 -b $batch >$W/pgtx$batch.out 2>&1 &
 	s=$!
 	sleep $SECS
 	kill -INT $s
