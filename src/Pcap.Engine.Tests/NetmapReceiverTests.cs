@@ -253,6 +253,35 @@ public unsafe class NetmapReceiverTests
     }
 
     [Fact]
+    public void ClosingInTransparentModeForwardsTheFramesNotRead()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 1));
+        region.Receive(false, Frame(60, 2));
+        region.Receive(true, Frame(60, 3));
+        using var rx = new NetmapReceiver(region.Nifp, true);
+        Assert.Equal(1, rx.Deliver(1, null, new Recorder()));
+        Assert.Equal(2, rx.ForwardUnread());
+        NetmapRing* hw = region.Rx(false), host = region.Rx(true);
+        Assert.NotEqual(0, NetmapRing.Slot(hw, 1)->Flags & NetmapAbi.SlotForward);
+        Assert.NotEqual(0, NetmapRing.Slot(host, 0)->Flags & NetmapAbi.SlotForward);
+        Assert.Equal(hw->Tail, hw->Head);
+        Assert.Equal(host->Tail, host->Cur);
+        Assert.False(rx.HasPackets);
+    }
+
+    [Fact]
+    public void WithoutTransparentModeUnreadFramesStay()
+    {
+        using var region = new FakeNetmapRegion(8, 2048);
+        region.Receive(false, Frame(60, 1));
+        using var rx = new NetmapReceiver(region.Nifp, false);
+        Assert.Equal(0, rx.ForwardUnread());
+        Assert.Equal(0u, region.Rx(false)->Head);
+        Assert.Equal(0, NetmapRing.Slot(region.Rx(false), 0)->Flags & NetmapAbi.SlotForward);
+    }
+
+    [Fact]
     public void WithoutTransparentModeNothingIsForwarded()
     {
         using var region = new FakeNetmapRegion(8, 2048);

@@ -275,10 +275,15 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
     {
         if (promiscFd >= 0) Libc.Close(promiscFd);
         promiscFd = -1;
-        // Released NS_FORWARD slots move on only at a sync: one last one so that no frame captured in
-        // transparent mode is kept from the host.
+        // Released NS_FORWARD slots move on only at a sync: one last one, after the slot held for
+        // pcap_next_ex and the frames not read yet are released too, so that no frame is kept from the
+        // host in transparent mode.
         receiver?.ReleaseHeld();
-        if (receiver is { Transparent: true }) Libc.Ioctl(fd, NetmapAbi.NIOCRXSYNC, null);
+        if (receiver is { Transparent: true })
+        {
+            receiver.ForwardUnread();
+            Libc.Ioctl(fd, NetmapAbi.NIOCRXSYNC, null);
+        }
         receiver?.Dispose();
         receiver = null;
         if (region != null) Libc.Munmap(region, regionSize);

@@ -229,6 +229,25 @@ public sealed unsafe class NetmapReceiver : IDisposable
         ring->Head = ring->Cur = to;
     }
 
+    /// <summary>
+    /// Transparent mode only: releases every slot still unread with NS_FORWARD, so that the sync the
+    /// handle makes when it closes passes them on (real netmap drops what is left in an RX ring when
+    /// the port leaves netmap mode: a frame the host was waiting for would be lost). Returns the slots.
+    /// </summary>
+    public int ForwardUnread()
+    {
+        if (!Transparent) return 0;
+        int slots = 0;
+        foreach (var r in rings)
+        {
+            var ring = (NetmapRing*)r;
+            for (uint slot = ring->Head; slot != ring->Tail; slot = NetmapRing.Next(ring, slot), slots++)
+                NetmapRing.Slot(ring, slot)->Flags |= NetmapAbi.SlotForward;
+            ring->Head = ring->Cur = ring->Tail;
+        }
+        return slots;
+    }
+
     public void Dispose()
     {
         NativeMemory.Free(reassembly);
