@@ -38,7 +38,8 @@ loaded_ours() {
 }
 
 # in_dir DIR LIB SCRIPT: runs the shell SCRIPT in the empty directory DIR on one library (sys or
-# ours), bounded, and writes DIR.txt: what it printed (stdout and stderr), its exit status and a
+# ours), bounded, and writes DIR.txt: what it printed (stdout and stderr), a line break (a run cut
+# off by the time limit may end in the middle of a line), its exit status and a
 # digest of every file it left in DIR (byte for byte); DIR/../LIB.rc holds the exit status. (The variables are exported rather than
 # set by env: one process less per run, in a loop of thousands of runs.)
 in_dir() {
@@ -49,6 +50,7 @@ in_dir() {
 		fi
 		timeout -k 2 "$LIMIT" sh -c "$3" </dev/null 2>&1
 		rc=$?
+		echo
 		echo "exit $rc"
 		echo $rc >../$2.rc
 		set -- *
