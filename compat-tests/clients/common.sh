@@ -15,12 +15,12 @@ skip() { echo "SKIP clients/$1: $2"; }
 # first_diff A B: the first lines that differ, on one line, for a FAIL message.
 first_diff() { diff "$1" "$2" | grep '^[<>]' | head -4 | cut -c1-100 | tr '\n' ' '; }
 
-# proves NAME CMD...: runs CMD on our library with the loader's trace on (LD_DEBUG=libs into
-# $tmp/NAME.ld.PID), then loaded_ours NAME.
+# proves NAME CMD...: runs CMD in the scratch folder on our library with the loader's trace on
+# (LD_DEBUG=libs into $tmp/NAME.ld.PID), then loaded_ours NAME.
 proves() {
 	pname=$1
 	shift
-	LD_DEBUG=libs LD_DEBUG_OUTPUT="$tmp/$pname.ld" timeout -k 2 "$LIMIT" $OURS "$@" >/dev/null 2>&1 </dev/null
+	(cd "$tmp" && LD_DEBUG=libs LD_DEBUG_OUTPUT="$tmp/$pname.ld" timeout -k 2 "$LIMIT" $OURS "$@" >/dev/null 2>&1 </dev/null)
 	loaded_ours "$pname" "$*"
 }
 
