@@ -12,6 +12,7 @@ public static class CaptureModules
     public static readonly IReadOnlyList<CaptureModule> All =
     [
         new Netmap.NetmapCaptureModule(),
+        new Xdp.XdpCaptureModule(),
         new Linux.LinuxCaptureModule(),
     ];
 
