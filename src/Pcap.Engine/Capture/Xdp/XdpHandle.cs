@@ -33,7 +33,7 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
     ulong* txFree;    // TX frames not in flight
     int txFreeCount;
     PacketHeader* header;
-    bool filterInKernel, caplenRun;
+    bool filterInKernel, caplenRun; // the attached program filters (else it passes everything to the socket)
     ulong delivered;
 
     readonly struct MappedRing(byte* address, nuint length)
@@ -147,6 +147,8 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
             if (Libc.Bind(xsk, &address, (uint)sizeof(XdpAbi.SockaddrXdp)) == 0) return;
             errno = Marshal.GetLastPInvokeError();
             if (errno is EPERM or EACCES) break;
+            if (errno == EBUSY)
+                throw new PcapException(PcapError.Error, $"xdp: queue {port.Queue} of {port.Interface} is in use by another AF_XDP socket");
         }
         throw Errno($"xdp: cannot bind to queue {port.Queue} of {port.Interface}", errno);
     }
@@ -170,7 +172,6 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
                 throw new PcapException(PcapError.Error, $"xdp: another XDP program is attached to {port.Interface}");
             throw Errno($"xdp: cannot attach the XDP program to {port.Interface}", errno);
         }
-        filterInKernel = true;
     }
 
     int LoadFilter(Bpf.Program? program, out string log)
@@ -186,27 +187,36 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
     }
 
     /// <summary>
-    /// Translates the filter into a new XDP program and swaps it in atomically. When the kernel will not
-    /// take it (the verifier's limits), every packet goes to the socket and the filter runs here.
+    /// Translates the filter into a new XDP program and swaps it in atomically. Where the kernel will not
+    /// take it (the verifier's limits, or a process that gave up CAP_BPF before pcap_setfilter, as
+    /// tcpdump does unless run with -Z root), the attached program sends every packet to the socket and
+    /// the filter runs here.
     /// </summary>
     public override int SetFilter(Bpf.Program program)
     {
         Filter = program;
+        caplenRun = XdpFilterProgram.NeedsCaplenRun(new ReadOnlySpan<Bpf.Instruction>(program.Instructions, program.Length), Snapshot);
+        if (Swap(program)) return 0;
+        if (!filterInKernel || Swap(null)) return 0;
+        Error = Libc.ErrnoMessage("xdp: cannot replace the XDP program", Marshal.GetLastPInvokeError());
+        return PcapError.Error;
+    }
+
+    bool Swap(Bpf.Program? program)
+    {
         int fd = LoadFilter(program, out _);
-        filterInKernel = fd >= 0;
-        if (fd < 0) fd = LoadFilter(null, out _);
-        if (fd < 0 || XdpKernel.Replace(linkFd, fd) < 0)
+        if (fd < 0) return false;
+        if (XdpKernel.Replace(linkFd, fd) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (fd >= 0) Libc.Close(fd);
-            filterInKernel = false;
-            Error = Libc.ErrnoMessage("xdp: cannot replace the XDP program", errno);
-            return PcapError.Error;
+            Libc.Close(fd);
+            Marshal.SetLastPInvokeError(errno);
+            return false;
         }
         Libc.Close(programFd);
         programFd = fd;
-        caplenRun = XdpFilterProgram.NeedsCaplenRun(new ReadOnlySpan<Bpf.Instruction>(program.Instructions, program.Length), Snapshot);
-        return 0;
+        filterInKernel = program != null;
+        return true;
     }
 
     public override int SetDirection(int direction)
