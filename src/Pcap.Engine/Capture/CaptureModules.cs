@@ -14,6 +14,7 @@ public static class CaptureModules
         new Netfilter.NetfilterCaptureModule(),
         new Netmap.NetmapCaptureModule(),
         new DBus.DBusCaptureModule(),
+        new Xdp.XdpCaptureModule(),
         new Linux.LinuxCaptureModule(),
     ];
 

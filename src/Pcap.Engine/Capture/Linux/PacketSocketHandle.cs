@@ -87,6 +87,11 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
             Error = "";
             return PcapError.NoSuchDevice;
         }
+        if (!FanoutOption.TryParse(Environment.GetEnvironmentVariable(FanoutOption.Variable), out var fanout, out string fanoutError))
+        {
+            Error = fanoutError;
+            return PcapError.Error;
+        }
         Snapshot = SnapLengthOption <= 0 || SnapLengthOption > MaximumSnapLength ? MaximumSnapLength : SnapLengthOption;
         Precision = PrecisionOption;
         bool promisc = PromiscOption && !IsAny; // libpcap 1.10.3 drops promiscuous mode on "any" silently
@@ -108,6 +113,7 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
 
         int bound = BindTo(ifindex < 0 ? 0 : ifindex);
         if (bound != 0) return bound;
+        if (fanout is { } group && JoinFanout(group) < 0) return PcapError.Error;
 
         SetPollTimeout();
         Block->StatsFd = fd;
@@ -245,6 +251,16 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         LinkType = dlt;
         SetVlanOffset();
         return 0;
+    }
+
+    /// <summary>Joins the PCAP_FANOUT group; the kernel takes it only once the socket is bound.</summary>
+    int JoinFanout(FanoutOption group)
+    {
+        int value = group.SocketOptionValue;
+        if (Libc.SetSockOpt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, &value, 4) == 0) return 0;
+        // EINVAL: the group exists with another mode or flags (or on another device or protocol).
+        Error = Libc.ErrnoMessage($"setsockopt (PACKET_FANOUT {FanoutOption.Variable} group {group.Id})", Marshal.GetLastPInvokeError());
+        return -1;
     }
 
     /// <summary>libpcap's iface_bind: the protocol is set only now, after the ring exists.</summary>
