@@ -19,7 +19,6 @@ namespace Pcap.Engine.Capture.Xdp;
 /// </summary>
 public sealed unsafe class XdpHandle(string device, string portName) : LiveHandle(device)
 {
-    const int DltEn10Mb = 1;
     const int FrameSize = 4096, Frames = 4096, RxFrames = Frames / 2, RingSize = 2048;
 
     XdpPortName? port;
