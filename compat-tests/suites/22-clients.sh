@@ -35,7 +35,7 @@ offline_find_gaps
 # tcpslice: the savefile splitter; -w copies a capture (it reads the last record's time first, by
 # moving libpcap's FILE * to the end and back).
 if have tcpslice tcpslice; then
-	proves tcpslice tcpslice -w /dev/null "$ex"
+	proves tcpslice tcpslice -w "$tmp/proves.out" "$ex"
 	offline tcpslice '' 'tcpslice -w out.pcap "$f"'
 fi
 # tcptrace keeps the header pointer the callback got and reads it after pcap_dispatch returned;
@@ -50,10 +50,10 @@ if have tcpstat tcpstat; then
 	offline tcpstat '' 'tcpstat -r "$f" -o "%R %n %N %b %p %a %d %S\n" 86400; tcpstat -r "$f" -f "tcp or icmp" -o "%n %N %b %a %S\n" 31536000' --filters
 fi
 # tcpflow: one file per TCP flow, then the flows printed with a filter (its DFXML report, which
-# holds rusage and the host's name, goes to /dev/null).
+# holds rusage and the host's name, goes to a file removed at once; never /dev/null, which a writer that replaces its output file would destroy).
 if have tcpflow tcpflow; then
-	proves tcpflow tcpflow -r "$ex" -X /dev/null -c
-	offline tcpflow '' 'tcpflow -r "$f" -X /dev/null -o . >/dev/null && tcpflow -r "$f" -X /dev/null -c "port 53 or port 80"' --filters $third
+	proves tcpflow tcpflow -r "$ex" -X "$tmp/proves.xml" -c
+	offline tcpflow '' 'tcpflow -r "$f" -X report.xml -o . >/dev/null && rm -f report.xml && tcpflow -r "$f" -X report.xml -c "port 53 or port 80" && rm -f report.xml' --filters $third
 fi
 # tcpick: connection states of the packets a "tcp" filter passes (tcpick takes any packet for
 # IPv4/TCP and reads past the captured length of shorter ones, into whatever the library's buffer
@@ -79,12 +79,12 @@ if have softflowd softflowd; then
 fi
 # tcpprep (tcpreplay's cache maker, with a libpcap filter in the second run): the cache files.
 if have tcpprep tcpprep; then
-	proves tcpprep tcpprep -a bridge -i "$ex" -o /dev/null
+	proves tcpprep tcpprep -a bridge -i "$ex" -o "$tmp/proves.cache"
 	offline tcpprep '' 'tcpprep -a bridge -i "$f" -o bridge.cache && tcpprep -a client --include="F:tcp or udp port 53" -i "$f" -o filter.cache' --filters
 fi
 # tcprewrite: rewrites every packet (truncated to an MTU, checksums fixed) into a new savefile.
 if have tcprewrite tcprewrite; then
-	proves tcprewrite tcprewrite --infile="$ex" --outfile=/dev/null
+	proves tcprewrite tcprewrite --infile="$ex" --outfile="$tmp/proves.pcap"
 	offline tcprewrite '' 'tcprewrite --infile="$f" --outfile=out.pcap --mtu=100 --mtu-trunc --fixcsum'
 fi
 # dnscap: DNS messages printed (-g) and written to a savefile (-w).
@@ -98,7 +98,9 @@ if have httpry httpry; then
 fi
 # arpwatch: the station table it writes from the ARP packets of a capture.
 if have arpwatch arpwatch; then
-	proves arpwatch arpwatch -r "$ex" -f /dev/null -d
+	# (its table goes to a file of ours: arpwatch replaces the file it writes, so /dev/null would be lost)
+	touch "$tmp/proves-arp.dat"
+	proves arpwatch arpwatch -r "$ex" -f "$tmp/proves-arp.dat" -d
 	offline arpwatch '' 'touch arp.dat; arpwatch -r "$f" -f "$PWD/arp.dat" -d' --filters $third
 fi
 # dsniff's urlsnarf reads through libnids, which opens libpcap and compiles its own filter.
