@@ -260,9 +260,10 @@ public unsafe class NetmapReceiverTests
         region.Receive(false, Frame(60, 2));
         region.Receive(true, Frame(60, 3));
         using var rx = new NetmapReceiver(region.Nifp, true);
-        Assert.Equal(1, rx.Deliver(1, null, new Recorder()));
+        Assert.Equal(1, rx.Deliver(1, null, new Recorder())); // held for pcap_next_ex until the next read
         Assert.Equal(2, rx.ForwardUnread());
         NetmapRing* hw = region.Rx(false), host = region.Rx(true);
+        Assert.NotEqual(0, NetmapRing.Slot(hw, 0)->Flags & NetmapAbi.SlotForward);
         Assert.NotEqual(0, NetmapRing.Slot(hw, 1)->Flags & NetmapAbi.SlotForward);
         Assert.NotEqual(0, NetmapRing.Slot(host, 0)->Flags & NetmapAbi.SlotForward);
         Assert.Equal(hw->Tail, hw->Head);

@@ -237,6 +237,7 @@ public sealed unsafe class NetmapReceiver : IDisposable
     public int ForwardUnread()
     {
         if (!Transparent) return 0;
+        ReleaseHeld(); // the slot pcap_next_ex's packet came from was read: it goes on as released
         int slots = 0;
         foreach (var r in rings)
         {
