@@ -6,16 +6,6 @@
 . "$root/compat-tests/live/netns.sh"
 sender=$root/build/test/live-sender
 
-# Waits until FILE contains PATTERN, at most 10 s.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
-
 live_up() {
 	netns_up || return 1
 	# Fixed addresses, so that frames and printed lines are the same from one run to the next.

@@ -29,3 +29,30 @@ in_peer() { ip netns exec "$NS_PEER" "$@"; }
 # For "bg_cap CMD &": the exec makes $! the command itself (signals reach it), not a subshell.
 bg_cap() { exec ip netns exec "$NS_CAP" "$@"; }
 bg_peer() { exec ip netns exec "$NS_PEER" "$@"; }
+
+# wait_for FILE PATTERN: waits until FILE contains PATTERN (a program saying it listens), at most 10 s.
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+# wait_pid PID TENTHS: waits for a background process to end, at most TENTHS tenths of a second;
+# kills it after that (status 1).
+wait_pid() {
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt "$2" ]; then
+			kill -9 "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$1" 2>/dev/null
+	return 0
+}

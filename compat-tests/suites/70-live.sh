@@ -26,32 +26,6 @@ send() { in_peer "$t/live-sender" "$@"; }
 pass() { echo "PASS live/$1"; }
 fail() { echo "FAIL live/$1: $2"; }
 
-# Waits until FILE contains PATTERN (a program saying it listens), at most 10 s.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
-
-# Waits for a background process to end, at most $2 tenths of a second; kills it after that.
-wait_pid() {
-	i=0
-	while kill -0 "$1" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt "$2" ]; then
-			kill -9 "$1" 2>/dev/null
-			wait "$1" 2>/dev/null
-			return 1
-		fi
-		sleep 0.1
-	done
-	wait "$1" 2>/dev/null
-	return 0
-}
-
 # start NAME TCPDUMP-ARGS...: tcpdump on the system libpcap and on ours, side by side in the
 # capture namespace, each writing $tmp/NAME.{sys,ours}.pcap; returns once both listen.
 start() {

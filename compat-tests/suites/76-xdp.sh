@@ -24,30 +24,6 @@ send() { in_peer "$t/live-sender" pcl1 "$@"; }
 pass() { echo "PASS xdp/$1"; }
 fail() { echo "FAIL xdp/$1: $2"; }
 
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
-
-wait_pid() {
-	i=0
-	while kill -0 "$1" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt "$2" ]; then
-			kill -9 "$1" 2>/dev/null
-			wait "$1" 2>/dev/null
-			return 1
-		fi
-		sleep 0.1
-	done
-	wait "$1" 2>/dev/null
-	return 0
-}
-
 attached() { in_cap ip link show pcl0 | grep -q ' xdp\| prog/xdp'; }
 
 # capture NAME DEVICE COUNT [TCPDUMP ARGS]: tcpdump (ours for xdp: names, the system's otherwise) in the

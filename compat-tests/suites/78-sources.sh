@@ -245,32 +245,6 @@ else
 	exit 0
 fi
 
-# wait_for FILE PATTERN: at most 10 s.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
-
-# wait_pid PID TENTHS: the process ended by itself in time (killed otherwise).
-wait_pid() {
-	i=0
-	while kill -0 "$1" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt "$2" ]; then
-			kill -9 "$1" 2>/dev/null
-			wait "$1" 2>/dev/null
-			return 1
-		fi
-		sleep 0.1
-	done
-	wait "$1" 2>/dev/null
-	return 0
-}
-
 ping_peer() { in_peer ping -q -c "$1" -i 0.2 -W 1 -p 5a5a 10.77.0.2 >/dev/null 2>&1; }
 
 # api NAME KIND COUNT [API-ARGS]: the C program on the system libpcap (number 5) and ours (6) at once,
