@@ -1,3 +1,4 @@
+using System;
 using Pcap.Engine.Handles;
 
 namespace Pcap.Engine.Capture;
@@ -78,4 +79,43 @@ public abstract class LiveHandle(string device) : Handle
     public override int SelectableFd => -1;
 
     public override TimestampPrecision PrecisionAsked => Activated ? Precision : PrecisionOption;
+    /// <summary>
+    /// The wait of a module that delivers straight from shared rings (netmap, AF_XDP) when its rings
+    /// hold nothing: poll() on <paramref name="fd"/> and the pcap_breakloop eventfd, until the read's
+    /// <paramref name="deadline"/> (a positive timeout), for ever with timeout 0. Returns 1 when the
+    /// rings are worth another look, else what the read returns: 0 once the timeout has passed (after
+    /// one look at least: <paramref name="waited"/>), PcapError.Break, or PcapError.Error with the text.
+    /// </summary>
+    protected unsafe int WaitForRings(int fd, int wakeFd, long deadline, ref bool waited, string module, string ringError)
+    {
+        int wait = TimeoutOption > 0 ? (int)Math.Max(0, deadline - Environment.TickCount64) : -1;
+        if (wait == 0 && waited) return 0;
+        waited = true;
+        var fds = stackalloc Interop.Libc.PollFd[2];
+        fds[0] = new Interop.Libc.PollFd { Fd = fd, Events = Interop.Libc.POLLIN };
+        fds[1] = new Interop.Libc.PollFd { Fd = wakeFd, Events = Interop.Libc.POLLIN };
+        int r = Interop.Libc.Poll(fds, 2, wait);
+        if (r < 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno != EINTR) // EINTR: look at the break flag
+            {
+                Error = Interop.Libc.ErrnoMessage($"{module}: poll", errno);
+                return PcapError.Error;
+            }
+        }
+        if (r > 0 && (fds[1].Revents & Interop.Libc.POLLIN) != 0)
+        {
+            ulong count;
+            Interop.Unistd.Read(wakeFd, &count, sizeof(ulong));
+        }
+        if (TakeBreak()) return PcapError.Break;
+        if (r > 0 && (fds[0].Revents & (Interop.Libc.POLLERR | Interop.Libc.POLLNVAL)) != 0)
+        {
+            Error = ringError;
+            return PcapError.Error;
+        }
+        if (r == 0 && TimeoutOption > 0) return 0;
+        return 1;
+    }
 }

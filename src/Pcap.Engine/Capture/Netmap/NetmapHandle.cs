@@ -155,7 +155,6 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         if (TakeBreak()) return PcapError.Break;
         long deadline = TimeoutOption > 0 ? Environment.TickCount64 + TimeoutOption : 0;
         bool synced = false;
-        var fds = stackalloc Libc.PollFd[2];
         for (;;)
         {
             if (receiver.HasPackets)
@@ -175,26 +174,8 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
                     return Fail(Libc.ErrnoMessage("netmap: NIOCRXSYNC", Marshal.GetLastPInvokeError()));
                 continue;
             }
-            int wait = TimeoutOption > 0 ? (int)Math.Max(0, deadline - Environment.TickCount64) : -1;
-            if (wait == 0 && synced) return 0;
-            synced = true;
-            fds[0] = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
-            fds[1] = new Libc.PollFd { Fd = wakeFd, Events = Libc.POLLIN };
-            int r = Libc.Poll(fds, 2, wait);
-            if (r < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != 4) return Fail(Libc.ErrnoMessage("netmap: poll", errno)); // EINTR: look at the break flag
-            }
-            if (r > 0 && (fds[1].Revents & Libc.POLLIN) != 0)
-            {
-                ulong count;
-                Unistd.Read(wakeFd, &count, sizeof(ulong));
-            }
-            if (TakeBreak()) return PcapError.Break;
-            if (r > 0 && (fds[0].Revents & (Libc.POLLERR | Libc.POLLNVAL)) != 0)
-                return Fail($"netmap: poll reported an error on {portName} (a ring was reinitialised)");
-            if (r == 0 && TimeoutOption > 0) return 0;
+            int w = WaitForRings(fd, wakeFd, deadline, ref synced, "netmap", $"netmap: poll reported an error on {portName} (a ring was reinitialised)");
+            if (w != 1) return w;
         }
     }
 

@@ -242,7 +242,6 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
         if (TakeBreak()) return PcapError.Break;
         long deadline = TimeoutOption > 0 ? Environment.TickCount64 + TimeoutOption : 0;
         bool waited = false;
-        var fds = stackalloc Libc.PollFd[2];
         for (;;)
         {
             if (rx.Available > 0)
@@ -253,26 +252,8 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
                 continue;
             }
             if (Nonblock) return 0;
-            int wait = TimeoutOption > 0 ? (int)Math.Max(0, deadline - Environment.TickCount64) : -1;
-            if (wait == 0 && waited) return 0;
-            waited = true;
-            fds[0] = new Libc.PollFd { Fd = xsk, Events = Libc.POLLIN };
-            fds[1] = new Libc.PollFd { Fd = wakeFd, Events = Libc.POLLIN };
-            int r = Libc.Poll(fds, 2, wait);
-            if (r < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR) return Fail(Libc.ErrnoMessage("xdp: poll", errno));
-            }
-            if (r > 0 && (fds[1].Revents & Libc.POLLIN) != 0)
-            {
-                ulong count;
-                Unistd.Read(wakeFd, &count, sizeof(ulong));
-            }
-            if (TakeBreak()) return PcapError.Break;
-            if (r > 0 && (fds[0].Revents & (Libc.POLLERR | Libc.POLLNVAL)) != 0)
-                return Fail($"xdp: poll reported an error on {portName}");
-            if (r == 0 && TimeoutOption > 0) return 0;
+            int w = WaitForRings(xsk, wakeFd, deadline, ref waited, "xdp", $"xdp: poll reported an error on {portName}");
+            if (w != 1) return w;
         }
     }
 
