@@ -184,5 +184,5 @@ fi
 # p0f runs until its time limit (SIGTERM) on both libraries, then prints its totals.
 LIMIT=4
 have p0f p0f &&
-	both_at_once p0f-live 's/Closed [0-9]* file descriptors/Closed file descriptors/; s/[0-9]*\( -> 10.77.0.2\/81\)/PORT\1/; s/10.77.0.1\/[0-9]*$/10.77.0.1\/PORT/' "Entered main event loop" \
+	both_at_once p0f-live 's/Closed [0-9]* file descriptors\{0,1\}\./Closed file descriptors./; s/[0-9]*\( -> 10.77.0.2\/81\)/PORT\1/; s/10.77.0.1\/[0-9]*$/10.77.0.1\/PORT/' "Entered main event loop" \
 		'in_peer_bg timeout 2 bash -c "exec 3<>/dev/tcp/10.77.0.2/81" 2>/dev/null' p0f -i pcl0 -p

@@ -87,6 +87,13 @@ public sealed class CompilerFuzzRegressionTests(ITestOutputHelper output)
     [InlineData("NULL", "ip[4294967295:2] = 0")]
     [InlineData("EN10MB", "!isis or (0x7fffffff >> (esis[icmptype:2]) > 1) && icmp")]
     [InlineData("EN10MB", "ip or (5 >> 1) > 1")]
+    // "byte 3 & 4" loads nothing: it tests the A the block before left (gen_byteop), a constant 1 where
+    // "is-is" is a constant false (NULL, LOOP), which libpcap's optimiser carries over the edge.
+    [InlineData("LOOP", "not is-is && byte 3 & 4")]
+    [InlineData("NULL", "not is-is && byte 3 & 4")]
+    [InlineData("NULL", "not is-is && byte 3 & 5")]
+    [InlineData("EN10MB", "not is-is && byte 3 & 4")]
+    [InlineData("NULL", "(is-is or ip) and byte 3 | 4")]
     public void ArithmeticIsLibpcaps(string dlt, string expression) => Judge(dlt, expression);
 
     // Class 5: libpcap's blanks are space, tab, newline and carriage return.

@@ -38,7 +38,17 @@ internal static class Optimizer
         for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
-            foreach (var b in Reachable(root)) changed |= FoldConstant(b, b == root) | FoldJsetBounds(b) | FoldSameTargets(b);
+            // libpcap's opt_blk: a block starts with the values all its predecessors end with (nothing known at
+            // the root), so a constant A left by one block decides the next one's test ("byte 3 & 4" loads nothing).
+            var order = TopoOrder(root);
+            var preds = Predecessors(order);
+            var exits = new Dictionary<Block, Registers>();
+            foreach (var b in order)
+            {
+                var entry = Registers.Meet(preds.GetValueOrDefault(b), exits);
+                changed |= FoldConstant(b, b == root, entry, out var exit) | FoldJsetBounds(b) | FoldSameTargets(b);
+                exits[b] = exit;
+            }
             changed |= Thread(root, strong: statements);
             if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
@@ -83,15 +93,10 @@ internal static class Optimizer
     }
 
     /// <summary>A conditional block whose A is a known constant at its jump becomes an unconditional one.</summary>
-    private static bool FoldConstant(Block b, bool isRoot)
+    private static bool FoldConstant(Block b, bool isRoot, Registers entry, out Registers exit)
     {
-        if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
-        // A test decided by libpcap's zero rules ("& 0", "* 0") is decided in its optimiser's last pass, which
-        // leaves the block in place (both edges to one target) unless it is the root: "ip[0] * 0 = 1" compiles,
-        // "link[0] * 0 = 1" rejects all packets. Left as it is here, with the same verdicts.
-        if (b.DecidedByZeroRule && !isRoot) return false;
-        uint? a = null, x = null;
-        var mem = new uint?[16];
+        uint? a = entry.A, x = entry.X;
+        var mem = (uint?[])entry.Mem.Clone();
         foreach (var s in b.Stmts)
         {
             int cls = Op.Class(s.Code);
@@ -116,12 +121,34 @@ internal static class Optimizer
                     break;
             }
         }
+        exit = new Registers(a, x, mem);
+        if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
+        // A test decided by libpcap's zero rules ("& 0", "* 0") is decided in its optimiser's last pass, which
+        // leaves the block in place (both edges to one target) unless it is the root: "ip[0] * 0 = 1" compiles,
+        // "link[0] * 0 = 1" rejects all packets. Left as it is here, with the same verdicts.
+        if (b.DecidedByZeroRule && !isRoot) return false;
         if (a is not uint av) return false;
         var target = Evaluate(b.JumpCode, av, b.K) ? b.Jt : b.Jf;
         b.JumpCode = Op.JMP | Op.JA;
         b.K = 0;
         b.Jt = b.Jf = target;
         return true;
+    }
+
+    internal static Dictionary<Block, List<Block>> Predecessors(List<Block> order)
+    {
+        var preds = new Dictionary<Block, List<Block>>();
+        foreach (var b in order)
+        {
+            if (b.IsReturn) continue;
+            foreach (var c in b.Jt == b.Jf ? new[] { b.Jt } : new[] { b.Jt, b.Jf })
+            {
+                if (c == null) continue;
+                if (!preds.TryGetValue(c, out var l)) preds[c] = l = [];
+                l.Add(b);
+            }
+        }
+        return preds;
     }
 
     /// <summary>A test whose two outcomes lead to the same place decides nothing.</summary>

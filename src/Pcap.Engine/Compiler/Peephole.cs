@@ -14,7 +14,13 @@ internal static class Peephole
     public static bool Run(List<Block> blocks)
     {
         bool changed = false;
-        foreach (var b in blocks) changed |= Propagate(b);
+        var preds = Optimizer.Predecessors(blocks);
+        var exits = new Dictionary<Block, Registers>();
+        foreach (var b in blocks)
+        {
+            changed |= Propagate(b, Registers.Meet(preds.GetValueOrDefault(b), exits), out var exit);
+            exits[b] = exit;
+        }
         changed |= DeadStores(blocks);
         changed |= DeadDefinitions(blocks);
         changed |= RedundantLoads(blocks);
@@ -27,17 +33,7 @@ internal static class Peephole
     /// </summary>
     private static bool RedundantLoads(List<Block> topo)
     {
-        var preds = new Dictionary<Block, List<Block>>();
-        foreach (var b in topo)
-        {
-            if (b.IsReturn) continue;
-            foreach (var c in b.Jt == b.Jf ? new[] { b.Jt } : new[] { b.Jt, b.Jf })
-            {
-                if (c == null) continue;
-                if (!preds.TryGetValue(c, out var l)) preds[c] = l = [];
-                l.Add(b);
-            }
-        }
+        var preds = Optimizer.Predecessors(topo);
         var exitA = new Dictionary<Block, string?>();
         var exitX = new Dictionary<Block, string?>();
         bool changed = false;
@@ -145,11 +141,11 @@ internal static class Peephole
         Op.NEG => (uint)-(int)a, _ => null,
     };
 
-    /// <summary>Forward pass over one block with what is known of A, X and the cells.</summary>
-    private static bool Propagate(Block b)
+    /// <summary>Forward pass over one block with what is known of A, X and the cells on entry.</summary>
+    private static bool Propagate(Block b, Registers entry, out Registers exit)
     {
-        uint? a = null, x = null;
-        var mem = new uint?[16];
+        uint? a = entry.A, x = entry.X;
+        var mem = (uint?[])entry.Mem.Clone();
         var sameAsA = new bool[16];
         var output = new List<Stmt>(b.Stmts.Count);
         bool changed = false;
@@ -196,19 +192,26 @@ internal static class Peephole
                         // libpcap's opt_stmt: a known X becomes the constant operand (refusing a division by
                         // zero, and a shift past 31 bits of an unknown A); an operand of zero decides some
                         // results whatever the other holds, "0 / X" included (no division by zero at run time).
+                        // An operand made constant this way decides A in the next pass, not this one: until
+                        // then a later shift of that A by a known X past 31 bits is still refused.
                         int op = Op.AluOp(s.Code);
+                        bool deferred = false;
                         if (op != Op.NEG && Op.Src(s.Code) == Op.X && x is uint xk)
                         {
                             if (xk == 0 && op == Op.DIV) throw new PcapException("division by zero");
                             if (xk == 0 && op == Op.MOD) throw new PcapException("modulus by zero");
                             if (xk > 31 && op is Op.LSH or Op.RSH && a == null) throw new PcapException("shift by more than 31 bits");
                             s = new Stmt(Op.ALU | op | Op.K, xk);
+                            deferred = a == null;
                             changed = true;
                         }
                         uint? r;
-                        if (Op.Src(s.Code) == Op.K && op != Op.NEG && s.K == 0 && op is Op.MUL or Op.AND)
+                        if (deferred) r = null;
+                        else if (Op.Src(s.Code) == Op.K && op != Op.NEG && s.K == 0 && op is Op.MUL or Op.AND)
                         {
                             if (a == null) b.DecidedByZeroRule = true;
+                            s = new Stmt(Op.LD | Op.IMM, 0);
+                            changed = true;
                             r = 0;
                         }
                         else if (Op.Src(s.Code) == Op.X && op != Op.NEG && a == 0 && op is Op.MUL or Op.DIV or Op.MOD or Op.AND or Op.LSH or Op.RSH)
@@ -230,6 +233,7 @@ internal static class Peephole
             }
             output.Add(s);
         }
+        exit = new Registers(a, x, mem);
         if (IsConditional(b) && Op.Src(b.JumpCode) == Op.X && x is uint jx)
         {
             b.JumpCode = (b.JumpCode & ~Op.X) | Op.K;
@@ -242,6 +246,7 @@ internal static class Peephole
         {
             b.K = output[^1].K;
             output.RemoveAt(output.Count - 1);
+            exit = exit with { A = null };
             changed = true;
         }
         // Likewise "and #k; jeq #0" is "jset #k" with the branches swapped (libpcap's opt_peep).
@@ -252,6 +257,7 @@ internal static class Peephole
             b.K = output[^1].K;
             (b.Jt, b.Jf) = (b.Jf, b.Jt);
             output.RemoveAt(output.Count - 1);
+            exit = exit with { A = null };
             changed = true;
         }
         if (changed) b.Stmts = output;
