@@ -3,7 +3,7 @@
  * loaded into one worker process with dlopen(RTLD_LOCAL).
  *
  *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR COUNT SEED     COUNT generated expressions
- *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR list FILE       "DLT<TAB>expression" lines (C escapes)
+ *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR list FILE       "DLT[/SNAP]<TAB>expression" lines (C escapes)
  *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR case SEED I...  print cases I of SEED as list lines
  *
  * Case i is made from (SEED, i) alone, so any case can be made again. Expressions come from the
@@ -766,7 +766,7 @@ static void get_case(long i, struct fuzzcase *c)
 {
 	if (list_cases != NULL) {
 		c->dlt_index = list_cases[i].dlt_index;
-		c->snap = 262144;
+		c->snap = list_cases[i].snap;
 		c->mask = PCAP_NETMASK_UNKNOWN;
 		snprintf(c->expr, MAX_EXPR, "%s", list_cases[i].expr);
 	} else
@@ -950,6 +950,13 @@ int main(int argc, char **argv)
 			if (tab == NULL)
 				continue;
 			*tab = 0;
+			/* "DLT/SNAP": a snap length other than 262144 */
+			int snap = 262144;
+			char *slash = strchr(line, '/');
+			if (slash != NULL) {
+				*slash = 0;
+				snap = atoi(slash + 1);
+			}
 			int d = -1;
 			for (size_t k = 0; k < N(dlt_names); k++)
 				if (strcmp(dlt_names[k], line) == 0)
@@ -959,6 +966,7 @@ int main(int argc, char **argv)
 			unescape(tab + 1);
 			list_cases = realloc(list_cases, sizeof(*list_cases) * (size_t)(list_count + 1));
 			list_cases[list_count].dlt_index = d;
+			list_cases[list_count].snap = snap;
 			list_cases[list_count].expr = strdup(tab + 1);
 			list_count++;
 		}
@@ -971,7 +979,7 @@ int main(int argc, char **argv)
 		read_corpus();
 		for (int k = 6; k < argc; k++) {
 			make_case(strtoul(argv[5], NULL, 10), atol(argv[k]), &c);
-			printf("%s\t", dlt_names[c.dlt_index]);
+			printf(c.snap == 262144 ? "%s\t" : "%s/%d\t", dlt_names[c.dlt_index], c.snap);
 			print_escaped(stdout, c.expr, MAX_EXPR);
 			printf("\n");
 		}
