@@ -111,9 +111,8 @@ static const char *dlt_names[] = { "EN10MB", "LINUX_SLL", "LINUX_SLL2", "RAW", "
 	"NULL", "LOOP", "PPP", "SLIP", "PPP_ETHER", "IPV4", "IPV6", "PPP_SERIAL", "DOCSIS", "FDDI", "IEEE802", "C_HDLC", "IP_OVER_FC", "ARCNET_LINUX", "SUNATM", "IPNET", "PFLOG",
 	"JUNIPER_ETHER", "MTP2", "CAN_SOCKETCAN", "USB_LINUX", "NETANALYZER", "NFLOG", "ERF", "PRISM_HEADER",
 	"IEEE802_11_RADIO_AVS" };
-/* The first ones are drawn more often: the everyday link types. By default the link types from
- * "DOCSIS" on are left out (the compiler's per-link-type code for them is another piece of work);
- * FUZZ_DLTS=all takes them all, FUZZ_DLTS=A,B,... those named. */
+/* The first ones are drawn more often: the everyday link types. All of them by default (or
+ * FUZZ_DLTS=all); FUZZ_DLTS=A,B,... takes those named. */
 #define EVERYDAY 9
 static int dlt_use[N(dlt_names)], ndlt_use, neveryday = EVERYDAY;
 
@@ -127,14 +126,6 @@ struct frames {
 };
 static struct frames sets[N(dlt_names)];
 
-/* The default set ends where "DOCSIS" starts. */
-static int dlt_use_stop(size_t k)
-{
-	for (size_t i = 0; i <= k; i++)
-		if (strcmp(dlt_names[i], "DOCSIS") == 0)
-			return 1;
-	return 0;
-}
 static long frame_cap = 1500;
 
 static void add_frame(struct frames *s, const u_char *d, unsigned caplen, unsigned len)
@@ -919,9 +910,7 @@ int main(int argc, char **argv)
 	const char *want = getenv("FUZZ_DLTS");
 	for (size_t k = 0; k < N(dlt_names); k++) {
 		int take;
-		if (want == NULL || *want == 0)
-			take = strcmp(dlt_names[k], "DOCSIS") != 0 && (k == 0 || !dlt_use_stop(k));
-		else if (strcmp(want, "all") == 0)
+		if (want == NULL || *want == 0 || strcmp(want, "all") == 0)
 			take = 1;
 		else {
 			size_t l = strlen(dlt_names[k]);
