@@ -68,7 +68,10 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
             if (wakeFd < 0) throw Errno("xdp: eventfd", Marshal.GetLastPInvokeError());
             header = (PacketHeader*)NativeMemory.AllocZeroed((nuint)sizeof(PacketHeader));
             Block->WakeFd = wakeFd;
-            Block->StatsSource = StatsSource.Counters;
+            // pcap_stats (C, signal-safe) reads ps_drop from the socket's XDP_STATISTICS itself, so drops
+            // show while the program is not reading.
+            Block->StatsFd = xsk;
+            Block->StatsSource = StatsSource.Xdp;
             HandleBlock.WriteText(Block->IfName, 32, port.Interface);
             return 0;
         }
@@ -286,17 +289,7 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
         }
         rx.Consume(taken);
         Block->PsRecv = delivered;
-        UpdateDrops();
         return count;
-    }
-
-    // ps_drop: what the kernel dropped for want of room (RX ring full, no fill-ring frame).
-    void UpdateDrops()
-    {
-        XdpAbi.Statistics stats;
-        uint length = (uint)sizeof(XdpAbi.Statistics);
-        if (Libc.GetSockOpt(xsk, XdpAbi.SOL_XDP, XdpAbi.XDP_STATISTICS, &stats, &length) == 0)
-            Block->PsDrop = stats.RxDropped + stats.RxRingFull;
     }
 
     int Fail(string text)
@@ -370,7 +363,12 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
         NativeMemory.Free(header);
         lent = txFree = null;
         header = null;
-        if (Block != null) Block->WakeFd = -1;
+        if (Block != null)
+        {
+            Block->WakeFd = -1;
+            Block->StatsFd = -1;
+            if (Block->StatsSource == StatsSource.Xdp) Block->StatsSource = StatsSource.NotActivated;
+        }
         if (wakeFd >= 0) Libc.Close(wakeFd);
         wakeFd = -1;
     }
