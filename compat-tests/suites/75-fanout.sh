@@ -191,12 +191,23 @@ if [ -f "$emu" ] && ip link add pcm0 netns "$NS_CAP" numtxqueues $WORKERS numrxq
 		else
 			fail "netmap-rings-run-out" "exit $rc: $(head -1 "$tmp/netmap-extra.err")"
 		fi
+		# A bad value is the same activation error on netmap as on a packet socket.
+		PCAP_FANOUT=1:bogus timeout 10 ip netns exec "$NS_CAP" env PCAP_NETMAP=1 LD_PRELOAD="$emu $ourlib" tcpdump -i pcm0 -c 1 \
+			>/dev/null 2>"$tmp/netmap-bad.err"
+		rc=$?
+		if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "PCAP_FANOUT: unknown fanout mode" "$tmp/netmap-bad.err"; then
+			pass "netmap-bad-value"
+		else
+			fail "netmap-bad-value" "exit $rc: $(head -1 "$tmp/netmap-bad.err")"
+		fi
 	else
 		stop_workers
 		fail netmap-rings "a worker did not start: $(cat "$tmp"/netmap-rings.*.err | grep -v '^tcpdump: listening' | head -2)"
 		echo "FAIL fanout/netmap-rings-run-out: the workers did not start"
+		echo "FAIL fanout/netmap-bad-value: the workers did not start"
 	fi
 else
 	echo "SKIP fanout/netmap-rings: no emulation or no multi-queue veth ($(head -1 "$tmp/pcm.err" 2>/dev/null))"
 	echo "SKIP fanout/netmap-rings-run-out: as above"
+	echo "SKIP fanout/netmap-bad-value: as above"
 fi
