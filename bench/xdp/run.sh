@@ -3,7 +3,8 @@
 # xdp:pcl0 (ours, filter in the XDP program), on pcl0 through our packet socket and through the system
 # libpcap, while the peer sends FRAMES 64-byte frames at full rate; without a filter and with one that
 # keeps 1% of them. CPU time of the capturing process per frame sent (the work a filter saves is the
-# point), frames captured and dropped. Then FANOUT workers against one (PCAP_FANOUT, hash).
+# point), frames captured and dropped. Then pcap_inject's rate through the TX ring (fanout workers:
+# bench/fanout).
 # veth copies every frame into the XDP socket (no zero-copy), so it shows the filter's saving, not
 # what a NIC with zero-copy AF_XDP would give.
 cd "$(dirname "$0")/../.." || exit 1
