@@ -34,6 +34,13 @@ iw dev wlan0 interface add wmon0 type monitor && ip link set wmon0 up
 iw dev wlan1 interface add wmon1 type monitor && ip link set wmon1 up
 check guest-rfmon-iw-monitor-interfaces '[ -e /sys/class/net/wmon0 ] && [ -e /sys/class/net/wmon1 ]' "iw could not add monitor interfaces"
 
+# pcap_findalldevs on the wireless devices (wlan0, wlan1, the radiotap devices hwsim0 and wmon0/1):
+# the same entries and flags ("Wireless") on both libraries.
+$TD -D 2>&1 | grep -E '\.(wlan|hwsim|wmon)' | sed 's/^[0-9]*\.//' | sort >$W/D-sys
+ours $TD -D 2>&1 | grep -E '\.(wlan|hwsim|wmon)' | sed 's/^[0-9]*\.//' | sort >$W/D-ours
+check guest-rfmon-findalldevs-wireless 'grep -q "wlan0.*Wireless" $W/D-sys && cmp -s $W/D-sys $W/D-ours' \
+	"libpcap: $(cat $W/D-sys); ours: $(cat $W/D-ours)"
+
 # Activation: ours with rfmon on wlan0, the system libpcap on iw's monitor interface: the radiotap
 # link type and the same list of link types. On lo, rfmon is refused alike.
 ours $MC activate wlan0 >$W/act-ours 2>&1
