@@ -58,6 +58,9 @@ ours timeout 20 $TD -I -i wlan0 -L 2>&1 | sed 's/wlan0 when in monitor mode/wlan
 timeout 20 $TD -i wmon0 -L 2>&1 | sed 's/wmon0/wlan0/' >$W/L-sys
 check guest-rfmon-tcpdump-L 'grep -q IEEE802_11_RADIO $W/L-sys && cmp -s $W/L-sys $W/L-ours' \
 	"libpcap on wmon0: $(cat $W/L-sys); ours: $(cat $W/L-ours)"
+# tcpdump -L exits without pcap_close (libpcap deletes its monN from an atexit handler; ours is
+# deleted by the kernel with the socket that owns it).
+check guest-rfmon-exit-without-close-removes 'no_monitors' "left after tcpdump -I -L: $(monitors)"
 timeout 20 $TD -I -i lo -c 1 >/dev/null 2>$W/lo-sys
 ours timeout 20 $TD -I -i lo -c 1 >/dev/null 2>$W/lo-ours
 check guest-rfmon-tcpdump-refused 'grep -q "monitor mode" $W/lo-sys && cmp -s $W/lo-sys $W/lo-ours' \
@@ -91,15 +94,21 @@ for sender in ours sys; do
 done
 check guest-rfmon-capture-link-type 'grep -q "IEEE802_11_RADIO" $W/cap-ours.err' "$(cat $W/cap-ours.err)"
 
-# SIGKILL of a capturing tcpdump: ours leaves no monitor interface (the kernel deletes the one its
-# socket owned; upstream libpcap with libnl leaves its monN behind, deleted only by an atexit handler).
+# SIGKILL of two capturing tcpdumps on one device (each gets its monN, named as libpcap names them):
+# ours leaves no monitor interface (the kernel deletes the ones their sockets owned; upstream
+# libpcap with libnl leaves its monN behind, deleted only by pcap_close or an atexit handler).
 # (LD_PRELOAD on the command itself: $! is then tcpdump, not a subshell running ours.)
-LD_PRELOAD=/pcap/lib/libpcap.so.1 $TD -I -i wlan0 -w /dev/null 2>$W/kill-ours.err &
-p=$!
-listening $W/kill-ours.err
+LD_PRELOAD=/pcap/lib/libpcap.so.1 $TD -I -i wlan0 -w /dev/null 2>$W/kill-ours1.err &
+p1=$!
+listening $W/kill-ours1.err
+LD_PRELOAD=/pcap/lib/libpcap.so.1 $TD -I -i wlan0 -w /dev/null 2>$W/kill-ours2.err &
+p2=$!
+listening $W/kill-ours2.err
 before=$(monitors)
-kill -9 $p
-wait $p 2>/dev/null
+kill -9 $p1 $p2
+wait $p1 2>/dev/null
+wait $p2 2>/dev/null
+check guest-rfmon-two-handles-mon0-mon1 '[ "$before" = "mon0 mon1 " ]' "monitor interfaces of two captures: $before"
 check guest-rfmon-sigkill-leaves-nothing '[ -n "$before" ] && no_monitors' "before: $before; left: $(monitors)"
 iw dev wmon0 del
 iw dev wmon1 del

@@ -14,8 +14,8 @@ namespace Pcap.Engine.Capture.Wireless;
 /// the device's wiphy through nl80211, brought up, and deleted at close. Where it differs: the
 /// interface is created owned by the handle's generic-netlink socket (NL80211_ATTR_SOCKET_OWNER),
 /// which stays open for the handle's life, so the kernel deletes the interface when the process
-/// dies without closing (libpcap's stays behind after a SIGKILL); names are tried up to mon999
-/// (libpcap tries 2^32 of them).
+/// ends without pcap_close: an exit (libpcap deletes it from an atexit handler) and a SIGKILL or a
+/// crash too (libpcap's stays behind); names are tried up to mon999 (libpcap tries 2^32 of them).
 /// </summary>
 public sealed unsafe class MonitorInterface
 {
