@@ -51,4 +51,8 @@ public enum StatsSource
     Dead = 2,
     Counters = 3,
     PacketSocket = 4,
+    /// <summary>usbmon: MON_IOCG_STATS on StatsFd, ps_recv the packets delivered plus those queued.</summary>
+    Usbmon = 5,
+    /// <summary>Bluetooth HCI: HCIGETDEVINFO on StatsFd for the device numbered IfdropBase.</summary>
+    Bluetooth = 6,
 }
