@@ -1,0 +1,61 @@
+# Bluetooth (libpcap's pcap-bt-linux.c and pcap-bt-monitor-linux.c) with hci_vhci: each open of
+# /dev/vhci that writes a vendor packet (0xff, then 0: a primary controller) makes an adapter hciN,
+# listed as bluetoothN. The adapters stay down (nothing answers their commands), so an adapter's own
+# capture sees no traffic; the monitor channel sees the kernel's notes and the adapters' indexes at
+# bind, and a new adapter's index when one is made.
+. /checks/lib.sh
+api=$T/sources-api
+# vhci N: holds /dev/vhci open on descriptor N (an adapter as long as the script runs).
+exec 5<>/dev/vhci
+printf '\377\000' >&5
+sleep 0.5
+same() { # NAME PACKETS: $W/NAME.sys and $W/NAME.ours alike, with PACKETS packets at least
+	n=$(grep -c '^P ' $W/$1.sys)
+	check guest-$1 "[ $n -ge $2 ] && cmp -s $W/$1.sys $W/$1.ours" \
+		"$n packets on the system libpcap; $(diff $W/$1.sys $W/$1.ours | head -4 | tr '\n' ' ')"
+}
+tcpdump -D 2>&1 | grep -i bluetooth >$W/bt-D.sys
+ours tcpdump -D 2>&1 | grep -i bluetooth >$W/bt-D.ours
+check guest-bluetooth-findalldevs "grep -q 'bluetooth0 (Bluetooth adapter number 0)' $W/bt-D.sys && grep -q bluetooth-monitor $W/bt-D.sys && cmp -s $W/bt-D.sys $W/bt-D.ours" \
+	"$(tr '\n' ' ' <$W/bt-D.sys) / $(tr '\n' ' ' <$W/bt-D.ours)"
+# The adapter: link type, buffer size, direction, inject's refusal, a read ended by a signal, and
+# the adapter's counters through pcap_stats.
+timeout 20 $api bluetooth0 1 -e 1 -x 01030c00 >$W/bt-adapter.sys 2>&1
+timeout 20 ours $api bluetooth0 1 -e 1 -x 01030c00 >$W/bt-adapter.ours 2>&1
+same bt-adapter 0
+check guest-bt-adapter-activates "grep -q '^activate 0' $W/bt-adapter.sys && grep -q '^datalink 201' $W/bt-adapter.ours" "$(head -2 $W/bt-adapter.ours | tr '\n' ' ')"
+timeout 20 $api bluetooth7 1 >$W/bt-absent.sys 2>&1
+timeout 20 ours $api bluetooth7 1 >$W/bt-absent.ours 2>&1
+same bt-absent 0
+# The monitor: what the kernel sends at bind (notes, the adapter's index), byte for byte but the
+# time stamps; then a second adapter made while capturing.
+timeout 20 $api bluetooth-monitor 100 -e 1 -x 00 >$W/btmon-bind.sys 2>&1
+timeout 20 ours $api bluetooth-monitor 100 -e 1 -x 00 >$W/btmon-bind.ours 2>&1
+same btmon-bind 2
+for lib in sys ours; do
+	run=""
+	[ $lib = ours ] && run=ours
+	rm -f $W/btmon-new.$lib.err
+	timeout 20 $run $api bluetooth-monitor 100 -e 3 >$W/btmon-new.$lib 2>$W/btmon-new.$lib.err &
+	pid=$!
+	i=0
+	while [ $i -lt 100 ] && ! grep -q ready $W/btmon-new.$lib.err 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	# A new adapter for the duration of this capture (closed again below: the index comes back).
+	exec 6<>/dev/vhci
+	printf '\377\000' >&6
+	wait $pid
+	exec 6>&-
+	sleep 0.3
+done
+same btmon-new 3
+check guest-btmon-new-index "[ \$(grep -c '^P ' $W/btmon-new.ours) -gt \$(grep -c '^P ' $W/btmon-bind.ours) ]" \
+	"$(grep -c '^P ' $W/btmon-new.ours) packets with a new adapter, $(grep -c '^P ' $W/btmon-bind.ours) without"
+for lib in sys ours; do
+	run=""
+	[ $lib = ours ] && run=ours
+	timeout 20 $run tcpdump -Z root -i bluetooth-monitor -c 3 -w $W/btmon.$lib.pcap 2>$W/btmon.$lib.err
+	tcpdump -r $W/btmon.$lib.pcap -t -x >$W/btmon.$lib.txt 2>&1
+done
+check guest-btmon-tcpdump "grep -q BLUETOOTH_LINUX_MONITOR $W/btmon.ours.txt && cmp -s $W/btmon.sys.txt $W/btmon.ours.txt" \
+	"$(diff $W/btmon.sys.txt $W/btmon.ours.txt | head -4 | tr '\n' ' ')"
+exec 5>&-
