@@ -4,6 +4,7 @@
 # usbmon1 sees 12 events (3 control transfers, submission and completion, to the root hub and the
 # keyboard), and a capture on usbmon0 sees them when another program opens usbmon1.
 . /checks/lib.sh
+OURS="env LD_PRELOAD=/pcap/lib/libpcap.so.1" # for timeout, which runs programs, not functions
 api=$T/sources-api
 # norm: the URB id (kernel address) and the time stamp of each event masked; everything else as captured.
 norm() { awk '/^P /{h=$4; $4=substr(h,1,0) "id" substr(h,17,16) "ts" substr(h,57)} {print}' "$1"; }
@@ -22,50 +23,50 @@ check guest-usb-findalldevs "grep -q 'usbmon0.*(Raw USB traffic, all USB buses)'
 # Each library captures its own probe of bus 1: link type, snapshot, buffer size, direction,
 # inject's refusal, the 12 events byte for byte, pcap_stats.
 timeout 30 $api usbmon1 12 -x 0000 >$W/usb-probe.sys 2>/dev/null
-timeout 30 ours $api usbmon1 12 -x 0000 >$W/usb-probe.ours 2>/dev/null
+timeout 30 $OURS $api usbmon1 12 -x 0000 >$W/usb-probe.ours 2>/dev/null
 same usb-probe 12
 timeout 30 $api usbmon1 12 -m next >$W/usb-next.sys 2>/dev/null
-timeout 30 ours $api usbmon1 12 -m next >$W/usb-next.ours 2>/dev/null
+timeout 30 $OURS $api usbmon1 12 -m next >$W/usb-next.ours 2>/dev/null
 same usb-next 12
 # A user-space filter: completions only ('C' in the event type).
 timeout 30 $api usbmon1 6 -f 'link[8] = 0x43' >$W/usb-filter.sys 2>/dev/null
-timeout 30 ours $api usbmon1 6 -f 'link[8] = 0x43' >$W/usb-filter.ours 2>/dev/null
+timeout 30 $OURS $api usbmon1 6 -f 'link[8] = 0x43' >$W/usb-filter.ours 2>/dev/null
 same usb-filter 6
 # A snapshot shorter than the header and data: the data cut, the wire length kept.
 timeout 30 $api usbmon1 12 -s 70 >$W/usb-snaplen.sys 2>/dev/null
-timeout 30 ours $api usbmon1 12 -s 70 >$W/usb-snaplen.ours 2>/dev/null
+timeout 30 $OURS $api usbmon1 12 -s 70 >$W/usb-snaplen.ours 2>/dev/null
 same usb-snaplen 12
 # Non-blocking mode: reads return 0 until events are there.
 timeout 30 $api usbmon1 12 -n -m dispatch >$W/usb-nonblock.sys 2>/dev/null
-timeout 30 ours $api usbmon1 12 -n -m dispatch >$W/usb-nonblock.ours 2>/dev/null
+timeout 30 $OURS $api usbmon1 12 -n -m dispatch >$W/usb-nonblock.ours 2>/dev/null
 same usb-nonblock 12
 # pcap_breakloop from a signal while the read waits on a quiet bus: -2 and the stats of the 12.
 timeout 30 $api usbmon1 100 -e 2 >$W/usb-signal.sys 2>/dev/null
-timeout 30 ours $api usbmon1 100 -e 2 >$W/usb-signal.ours 2>/dev/null
+timeout 30 $OURS $api usbmon1 100 -e 2 >$W/usb-signal.ours 2>/dev/null
 same usb-signal 12
 # pcap_breakloop from the callback: libpcap flushes the events fetched with the first and loses
 # them; ours leaves them in the ring, so the next reads deliver all 12 (ours alone).
-timeout 30 ours $api usbmon1 12 -b >$W/usb-break.ours 2>/dev/null
+timeout 30 $OURS $api usbmon1 12 -b >$W/usb-break.ours 2>/dev/null
 check guest-usb-breakloop-keeps-events "[ \$(grep -c '^P ' $W/usb-break.ours) = 12 ] && grep -q '^loop -2' $W/usb-break.ours" \
 	"$(grep -c '^P ' $W/usb-break.ours) packets: $(grep -v '^P ' $W/usb-break.ours | tr '\n' ' ')"
 # The read timeout (ours alone: libpcap's read waits for an event whatever the timeout): a
 # dispatch on a quiet bus returns 0 after it, and the program ends by its alarm.
-timeout 30 ours $api usbmon2 1 -m dispatch -t 200 -e 2 -f 'link[8] = 0x45' >$W/usb-timeout.ours 2>/dev/null
+timeout 30 $OURS $api usbmon2 1 -m dispatch -t 200 -e 2 -f 'link[8] = 0x45' >$W/usb-timeout.ours 2>/dev/null
 check guest-usb-timeout "grep -q '^dispatch -2' $W/usb-timeout.ours && grep -q '^stats 0 0 0' $W/usb-timeout.ours" \
 	"$(tr '\n' ' ' <$W/usb-timeout.ours)"
 # tcpdump on every bus while another program opens usbmon1 (its probe is the traffic).
 for lib in sys ours; do
 	run=""
-	[ $lib = ours ] && run=ours
+	[ $lib = ours ] && run=$OURS
 	rm -f $W/usb0.$lib.err
 	timeout 40 $run tcpdump -Z root -i usbmon0 -c 12 -w $W/usb0.$lib.pcap 2>$W/usb0.$lib.err &
 	pid=$!
 	listening $W/usb0.$lib.err
 	timeout 10 $api usbmon1 1 >/dev/null 2>&1
 	wait $pid
-	tcpdump -r $W/usb0.$lib.pcap -nn -t 2>/dev/null | sed -E 's/^[0-9a-f]{16} //; s/ffff[0-9a-f]{12}/URB/g' >$W/usb0.$lib.txt
+	tcpdump -Z root -r $W/usb0.$lib.pcap -nn -t 2>/dev/null | sed -E 's/^[0-9a-f]{16} //; s/ffff[0-9a-f]{12}/URB/g' >$W/usb0.$lib.txt
 done
 check guest-usb-tcpdump-usbmon0 "[ \$(wc -l <$W/usb0.sys.txt) = 12 ] && cmp -s $W/usb0.sys.txt $W/usb0.ours.txt" \
 	"$(wc -l <$W/usb0.sys.txt) lines on the system libpcap; $(diff $W/usb0.sys.txt $W/usb0.ours.txt | head -4 | tr '\n' ' ') $(tail -1 $W/usb0.ours.err)"
-check guest-usb-tcpdump-linktype "tcpdump -r $W/usb0.ours.pcap 2>&1 | grep -q 'USB_LINUX_MMAPPED'" \
-	"$(tcpdump -r $W/usb0.ours.pcap 2>&1 | head -1)"
+check guest-usb-tcpdump-linktype "tcpdump -Z root -r $W/usb0.ours.pcap 2>&1 | grep -q 'USB_LINUX_MMAPPED'" \
+	"$(tcpdump -Z root -r $W/usb0.ours.pcap 2>&1 | head -1)"

@@ -4,6 +4,7 @@
 # capture sees no traffic; the monitor channel sees the kernel's notes and the adapters' indexes at
 # bind, and a new adapter's index when one is made.
 . /checks/lib.sh
+OURS="env LD_PRELOAD=/pcap/lib/libpcap.so.1" # for timeout, which runs programs, not functions
 api=$T/sources-api
 # vhci N: holds /dev/vhci open on descriptor N (an adapter as long as the script runs).
 exec 5<>/dev/vhci
@@ -21,20 +22,20 @@ check guest-bluetooth-findalldevs "grep -q 'bluetooth0 (Bluetooth adapter number
 # The adapter: link type, buffer size, direction, inject's refusal, a read ended by a signal, and
 # the adapter's counters through pcap_stats.
 timeout 20 $api bluetooth0 1 -e 1 -x 01030c00 >$W/bt-adapter.sys 2>&1
-timeout 20 ours $api bluetooth0 1 -e 1 -x 01030c00 >$W/bt-adapter.ours 2>&1
+timeout 20 $OURS $api bluetooth0 1 -e 1 -x 01030c00 >$W/bt-adapter.ours 2>&1
 same bt-adapter 0
 check guest-bt-adapter-activates "grep -q '^activate 0' $W/bt-adapter.sys && grep -q '^datalink 201' $W/bt-adapter.ours" "$(head -2 $W/bt-adapter.ours | tr '\n' ' ')"
 timeout 20 $api bluetooth7 1 >$W/bt-absent.sys 2>&1
-timeout 20 ours $api bluetooth7 1 >$W/bt-absent.ours 2>&1
+timeout 20 $OURS $api bluetooth7 1 >$W/bt-absent.ours 2>&1
 same bt-absent 0
 # The monitor: what the kernel sends at bind (notes, the adapter's index), byte for byte but the
 # time stamps; then a second adapter made while capturing.
 timeout 20 $api bluetooth-monitor 100 -e 1 -x 00 >$W/btmon-bind.sys 2>&1
-timeout 20 ours $api bluetooth-monitor 100 -e 1 -x 00 >$W/btmon-bind.ours 2>&1
+timeout 20 $OURS $api bluetooth-monitor 100 -e 1 -x 00 >$W/btmon-bind.ours 2>&1
 same btmon-bind 2
 for lib in sys ours; do
 	run=""
-	[ $lib = ours ] && run=ours
+	[ $lib = ours ] && run=$OURS
 	rm -f $W/btmon-new.$lib.err
 	timeout 20 $run $api bluetooth-monitor 100 -e 3 >$W/btmon-new.$lib 2>$W/btmon-new.$lib.err &
 	pid=$!
@@ -52,9 +53,9 @@ check guest-btmon-new-index "[ \$(grep -c '^P ' $W/btmon-new.ours) -gt \$(grep -
 	"$(grep -c '^P ' $W/btmon-new.ours) packets with a new adapter, $(grep -c '^P ' $W/btmon-bind.ours) without"
 for lib in sys ours; do
 	run=""
-	[ $lib = ours ] && run=ours
+	[ $lib = ours ] && run=$OURS
 	timeout 20 $run tcpdump -Z root -i bluetooth-monitor -c 3 -w $W/btmon.$lib.pcap 2>$W/btmon.$lib.err
-	tcpdump -r $W/btmon.$lib.pcap -t -x >$W/btmon.$lib.txt 2>&1
+	tcpdump -Z root -r $W/btmon.$lib.pcap -t -x 2>&1 | sed "s|$W/btmon.$lib.pcap|FILE|" >$W/btmon.$lib.txt
 done
 check guest-btmon-tcpdump "grep -q BLUETOOTH_LINUX_MONITOR $W/btmon.ours.txt && cmp -s $W/btmon.sys.txt $W/btmon.ours.txt" \
 	"$(diff $W/btmon.sys.txt $W/btmon.ours.txt | head -4 | tr '\n' ' ')"
