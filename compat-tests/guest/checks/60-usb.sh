@@ -16,8 +16,8 @@ same() {
 	check guest-$1 "[ $n -ge $2 ] && cmp -s $W/$1.sys.n $W/$1.ours.n" \
 		"$n packets on the system libpcap; $(diff $W/$1.sys.n $W/$1.ours.n | head -4 | tr '\n' ' ')"
 }
-tcpdump -D 2>&1 | grep usbmon >$W/usb-D.sys
-ours tcpdump -D 2>&1 | grep usbmon >$W/usb-D.ours
+tcpdump -D 2>&1 | grep usbmon | sed 's/^[0-9]*\.//' >$W/usb-D.sys
+ours tcpdump -D 2>&1 | grep usbmon | sed 's/^[0-9]*\.//' >$W/usb-D.ours
 check guest-usb-findalldevs "grep -q 'usbmon0.*(Raw USB traffic, all USB buses)' $W/usb-D.sys && grep -q 'usbmon1 ' $W/usb-D.sys && cmp -s $W/usb-D.sys $W/usb-D.ours" \
 	"$(cat $W/usb-D.sys | tr '\n' ' ') / $(cat $W/usb-D.ours | tr '\n' ' ')"
 # Each library captures its own probe of bus 1: link type, snapshot, buffer size, direction,

@@ -1,7 +1,7 @@
 # Bluetooth (libpcap's pcap-bt-linux.c and pcap-bt-monitor-linux.c) with hci_vhci: each open of
 # /dev/vhci that writes a vendor packet (0xff, then 0: a primary controller) makes an adapter hciN,
-# listed as bluetoothN. The adapters stay down (nothing answers their commands), so an adapter's own
-# capture sees no traffic; the monitor channel sees the kernel's notes and the adapters' indexes at
+# listed as bluetoothN. An adapter stays down until a check brings it up and answers its first
+# command; the monitor channel sees the kernel's notes and the adapters' indexes at
 # bind, and a new adapter's index when one is made.
 . /checks/lib.sh
 OURS="env LD_PRELOAD=/pcap/lib/libpcap.so.1" # for timeout, which runs programs, not functions
@@ -15,8 +15,8 @@ same() { # NAME PACKETS: $W/NAME.sys and $W/NAME.ours alike, with PACKETS packet
 	check guest-$1 "[ $n -ge $2 ] && cmp -s $W/$1.sys $W/$1.ours" \
 		"$n packets on the system libpcap; $(diff $W/$1.sys $W/$1.ours | head -4 | tr '\n' ' ')"
 }
-tcpdump -D 2>&1 | grep -i bluetooth >$W/bt-D.sys
-ours tcpdump -D 2>&1 | grep -i bluetooth >$W/bt-D.ours
+tcpdump -D 2>&1 | grep -i bluetooth | sed 's/^[0-9]*\.//' >$W/bt-D.sys
+ours tcpdump -D 2>&1 | grep -i bluetooth | sed 's/^[0-9]*\.//' >$W/bt-D.ours
 check guest-bluetooth-findalldevs "grep -q 'bluetooth0 (Bluetooth adapter number 0)' $W/bt-D.sys && grep -q bluetooth-monitor $W/bt-D.sys && cmp -s $W/bt-D.sys $W/bt-D.ours" \
 	"$(tr '\n' ' ' <$W/bt-D.sys) / $(tr '\n' ' ' <$W/bt-D.ours)"
 # The adapter: link type, buffer size, direction, inject's refusal, a read ended by a signal, and
@@ -59,4 +59,33 @@ for lib in sys ours; do
 done
 check guest-btmon-tcpdump "grep -q BLUETOOTH_LINUX_MONITOR $W/btmon.ours.txt && cmp -s $W/btmon.sys.txt $W/btmon.ours.txt" \
 	"$(diff $W/btmon.sys.txt $W/btmon.ours.txt | head -4 | tr '\n' ' ')"
+# An adapter brought up (HCIDEVUP): the kernel's first command, HCI_Reset, is read from /dev/vhci
+# and its Command Complete written back. The program asks for incoming packets only
+# (pcap_setdirection PCAP_D_IN), so each library sees the answer alone, direction 1 in the
+# pseudo-header. Each library gets an adapter of its own (pcap_stats reads the adapter's counters).
+for lib in sys ours; do
+	run=""
+	[ $lib = ours ] && run=$OURS
+	exec 7<>/dev/vhci
+	printf '\377\000' >&7
+	timeout 10 dd bs=1024 count=1 <&7 >/dev/null 2>&1 # the vendor packet naming the new adapter
+	id=$(ls /sys/class/bluetooth | sed -n 's/^hci//p' | sort -n | tail -1)
+	rm -f $W/bt-up.$lib.err
+	timeout 20 $run $api bluetooth$id 1 -e 8 >$W/bt-up.$lib.raw 2>$W/bt-up.$lib.err &
+	pid=$!
+	i=0
+	while [ $i -lt 100 ] && ! grep -q ready $W/bt-up.$lib.err 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	timeout 20 $T/hci-up $id >$W/bt-up.$lib.hciup 2>&1 &
+	up=$!
+	timeout 10 dd bs=1024 count=1 <&7 2>/dev/null | od -An -tx1 | tr -d ' \n' >$W/bt-up.$lib.cmd
+	printf '\004\016\004\001\003\014\000' >&7
+	wait $pid
+	wait $up
+	exec 7>&-
+	grep -v '^stats' $W/bt-up.$lib.raw >$W/bt-up.$lib
+	sleep 0.3
+done
+same bt-up 1
+check guest-bt-up-direction "[ \$(cat $W/bt-up.ours.cmd) = 01030c00 ] && grep -qx 'P 11 11 00000001040e0401030c00' $W/bt-up.ours && grep -Eq '^stats [1-9][0-9]* 0 0' $W/bt-up.ours.raw" \
+	"command $(cat $W/bt-up.ours.cmd); $(tr '\n' ' ' <$W/bt-up.ours.raw) $(cat $W/bt-up.ours.hciup)"
 exec 5>&-
