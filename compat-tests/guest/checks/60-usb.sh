@@ -70,3 +70,8 @@ check guest-usb-tcpdump-usbmon0 "[ \$(wc -l <$W/usb0.sys.txt) = 12 ] && cmp -s $
 	"$(wc -l <$W/usb0.sys.txt) lines on the system libpcap; $(diff $W/usb0.sys.txt $W/usb0.ours.txt | head -4 | tr '\n' ' ') $(tail -1 $W/usb0.ours.err)"
 check guest-usb-tcpdump-linktype "tcpdump -Z root -r $W/usb0.ours.pcap 2>&1 | grep -q 'USB_LINUX_MMAPPED'" \
 	"$(tcpdump -Z root -r $W/usb0.ours.pcap 2>&1 | head -1)"
+# Without permission (user 65534): libpcap's PCAP_ERROR_PERM_DENIED and text for the device node.
+timeout 20 $T/as-nobody $api usbmon0 1 >$W/usb-nobody.sys 2>&1
+timeout 20 $T/as-nobody env LD_PRELOAD=/pcap/lib/libpcap.so.1 $api usbmon0 1 >$W/usb-nobody.ours 2>&1
+check guest-usb-no-permission "grep -qx 'activate -8 Attempt to open /dev/usbmon0 failed with EACCES - root privileges may be required' $W/usb-nobody.sys && cmp -s $W/usb-nobody.sys $W/usb-nobody.ours" \
+	"$(head -1 $W/usb-nobody.sys) / $(head -1 $W/usb-nobody.ours)"

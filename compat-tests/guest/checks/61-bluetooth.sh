@@ -88,4 +88,13 @@ done
 same bt-up 1
 check guest-bt-up-direction "[ \$(cat $W/bt-up.ours.cmd) = 01030c00 ] && grep -qx 'P 11 11 00000001040e0401030c00' $W/bt-up.ours && grep -Eq '^stats [1-9][0-9]* 0 0' $W/bt-up.ours.raw" \
 	"command $(cat $W/bt-up.ours.cmd); $(tr '\n' ' ' <$W/bt-up.ours.raw) $(cat $W/bt-up.ours.hciup)"
+# Without permission (user 65534, no capabilities): the monitor channel refuses the bind; an
+# adapter's raw socket is let in (the kernel narrows its filter).
+for dev in bluetooth-monitor bluetooth0; do
+	timeout 20 $T/as-nobody $api $dev 1 -e 1 >$W/bt-nobody-$dev.sys 2>&1
+	timeout 20 $T/as-nobody env LD_PRELOAD=/pcap/lib/libpcap.so.1 $api $dev 1 -e 1 >$W/bt-nobody-$dev.ours 2>&1
+	same bt-nobody-$dev 0
+done
+check guest-btmon-no-permission "grep -qx 'activate -1 Can.t attach to interface: Operation not permitted' $W/bt-nobody-bluetooth-monitor.ours" \
+	"$(head -1 $W/bt-nobody-bluetooth-monitor.ours)"
 exec 5>&-
