@@ -75,3 +75,12 @@ timeout 20 $T/as-nobody $api usbmon0 1 >$W/usb-nobody.sys 2>&1
 timeout 20 $T/as-nobody env LD_PRELOAD=/pcap/lib/libpcap.so.1 $api usbmon0 1 >$W/usb-nobody.ours 2>&1
 check guest-usb-no-permission "grep -qx 'activate -8 Attempt to open /dev/usbmon0 failed with EACCES - root privileges may be required' $W/usb-nobody.sys && cmp -s $W/usb-nobody.sys $W/usb-nobody.ours" \
 	"$(head -1 $W/usb-nobody.sys) / $(head -1 $W/usb-nobody.ours)"
+# dumpcap (select() on the selectable descriptor, one read per wake-up) on its own probe of bus 1.
+for lib in sys ours; do
+	run=""
+	[ $lib = ours ] && run=$OURS
+	timeout 30 $run dumpcap -q -i usbmon1 -c 12 -w $W/usb-dumpcap.$lib.pcapng >$W/usb-dumpcap.$lib.err 2>&1
+	tcpdump -Z root -r $W/usb-dumpcap.$lib.pcapng -nn -t 2>/dev/null | sed -E 's/^[0-9a-f]{16} //; s/ffff[0-9a-f]{12}/URB/g' >$W/usb-dumpcap.$lib.txt
+done
+check guest-usb-dumpcap "[ \$(wc -l <$W/usb-dumpcap.sys.txt) = 12 ] && cmp -s $W/usb-dumpcap.sys.txt $W/usb-dumpcap.ours.txt" \
+	"$(wc -l <$W/usb-dumpcap.sys.txt) packets on the system libpcap, $(wc -l <$W/usb-dumpcap.ours.txt) on ours: $(head -c 200 $W/usb-dumpcap.ours.err)"
