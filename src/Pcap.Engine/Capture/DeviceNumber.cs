@@ -29,7 +29,7 @@ public static class DeviceNumber
         if (!device.StartsWith(prefix, System.StringComparison.Ordinal)) return false;
         int at = prefix.Length;
         if (Number(device, ref at, out long value, allowHuge: false) == 0) return false;
-        number = (int)value; // %d keeps the low 32 bits of what does not fit, as glibc does
+        number = (int)value; // a number past int's range names no device either way
         return true;
     }
 
