@@ -49,7 +49,7 @@ internal static class Optimizer
                 changed |= FoldConstant(b, b == root, entry, out var exit) | FoldJsetBounds(b) | FoldSameTargets(b);
                 exits[b] = exit;
             }
-            changed |= Thread(root, strong: statements);
+            changed |= Thread(root);
             if (statements) changed |= Peephole.Run(TopoOrder(root));
             if (!changed) break;
         }
@@ -292,7 +292,7 @@ internal static class Optimizer
     private readonly record struct Fact(int Key, int Jump, uint K, bool Taken);
 
     /// <summary>Jump threading: an edge into a test already decided on that edge goes straight to the outcome.</summary>
-    private static bool Thread(Block root, bool strong)
+    private static bool Thread(Block root)
     {
         var order = TopoOrder(root);
         var keys = new Dictionary<Block, int>();
@@ -322,7 +322,7 @@ internal static class Optimizer
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
-                    var outcome = Decide(target, KeyOf(target), edgeFacts, strong);
+                    var outcome = Decide(target, KeyOf(target), edgeFacts);
                     if (outcome == null || HasStores(target)) break;
                     var next = outcome.Value ? target.Jt! : target.Jf!;
                     if (!SelfContained(next)) break;
@@ -348,18 +348,18 @@ internal static class Optimizer
     }
 
     /// <summary>
-    /// The outcome of test c given earlier tests of the same value. The weak form knows what libpcap's
-    /// fold_edge knows (the same test, or a different "jeq" after a taken "jeq"); the strong form also
-    /// evaluates any test against a value a taken "jeq" pinned.
+    /// The outcome of test c given earlier tests of the same value: what libpcap's fold_edge knows (the
+    /// same test, or a different "jeq" after a taken "jeq"), no more: "pim and esis" (a "jgt" of the type
+    /// field after a taken "jeq") is left for run time, and compiles, as in libpcap.
     /// </summary>
-    private static bool? Decide(Block c, int key, List<Fact> facts, bool strong)
+    private static bool? Decide(Block c, int key, List<Fact> facts)
     {
         if (key < 0 || facts.Count == 0) return null;
         foreach (var f in facts)
         {
             if (f.Key != key) continue;
             if (f.Jump == c.JumpCode && f.K == c.K) return f.Taken;
-            if (f.Taken && (f.Jump & 0xf0) == Op.JEQ && (strong || c.JumpCode == f.Jump))
+            if (f.Taken && (f.Jump & 0xf0) == Op.JEQ && c.JumpCode == f.Jump)
                 return Evaluate(c.JumpCode, f.K, c.K);
         }
         return null;

@@ -157,10 +157,19 @@ public static unsafe class NameResolver
         bool neg = false;
         if (i < s.Length && s[i] is '+' or '-') { neg = s[i] == '-'; i++; }
         int start = i;
-        long n = 0;
-        while (i < s.Length && char.IsAsciiDigit(s[i])) { n = n * 10 + (s[i] - '0'); i++; }
+        ulong n = 0;
+        bool over = false;
+        for (; i < s.Length && char.IsAsciiDigit(s[i]); i++)
+        {
+            uint d = (uint)(s[i] - '0');
+            if (n > (ulong.MaxValue - d) / 10) over = true;
+            else n = n * 10 + d;
+        }
         if (i == start) return false;
-        v = (int)(neg ? -n : n);
+        // glibc's %d: strtol's long, saturated at its limits, then truncated to int ("1-1000...0" gives -1).
+        long l = neg ? (over || n > 1UL << 63 ? long.MinValue : unchecked(-(long)n))
+                     : (over || n > long.MaxValue ? long.MaxValue : (long)n);
+        v = unchecked((int)l);
         return true;
     }
 
