@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	long accepted = 0, refused = 0;
 	for (int pass = 0; pass < 3; pass++) {
 		struct timespec a, b;
-		clock_gettime(CLOCK_MONOTONIC, &a);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
 		accepted = refused = 0;
 		for (int r = 0; r < rounds; r++) {
 			for (int i = 0; i < n; i++) {
@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 					refused++;
 			}
 		}
-		clock_gettime(CLOCK_MONOTONIC, &b);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
 		double ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / ((double)n * rounds);
 		if (ns < best)
 			best = ns;

@@ -14,12 +14,11 @@ internal static class Peephole
     public static bool Run(List<Block> blocks)
     {
         bool changed = false;
-        var preds = Optimizer.Predecessors(blocks);
-        var exits = new Dictionary<Block, Registers>();
+        Optimizer.Predecessors(blocks);
         foreach (var b in blocks)
         {
-            changed |= Propagate(b, Registers.Meet(preds.GetValueOrDefault(b), exits), out var exit);
-            exits[b] = exit;
+            changed |= Propagate(b, Registers.Meet(b.Preds), out var exit);
+            b.Exit = exit;
         }
         changed |= DeadStores(blocks);
         changed |= DeadDefinitions(blocks);
@@ -33,14 +32,14 @@ internal static class Peephole
     /// </summary>
     private static bool RedundantLoads(List<Block> topo)
     {
-        var preds = Optimizer.Predecessors(topo);
+        Optimizer.Predecessors(topo);
         var exitA = new Dictionary<Block, string?>();
         var exitX = new Dictionary<Block, string?>();
         bool changed = false;
         foreach (var b in topo)
         {
             string? inA = null, inX = null;
-            if (preds.TryGetValue(b, out var ps) && ps.Count > 0)
+            if (b.Preds is { Count: > 0 } ps)
             {
                 inA = exitA.GetValueOrDefault(ps[0]);
                 inX = exitX.GetValueOrDefault(ps[0]);
@@ -77,7 +76,7 @@ internal static class Peephole
         return changed;
     }
 
-    private static string Key(Stmt s) => s.Code + ":" + s.K + ";";
+    private static string Key(Stmt s) => Optimizer.StmtKey(s.Code, s.K);
 
     /// <summary>Length of the run at i of a packet/immediate/length load of A followed by constant ALU operations.</summary>
     private static int PureLength(List<Stmt> stmts, int i)
@@ -90,12 +89,7 @@ internal static class Peephole
         return j - i;
     }
 
-    private static string Sequence(List<Stmt> stmts, int i, int n)
-    {
-        var sb = new System.Text.StringBuilder();
-        for (int j = i; j < i + n; j++) sb.Append(Key(stmts[j]));
-        return sb.ToString();
-    }
+    private static string Sequence(List<Stmt> stmts, int i, int n) => Optimizer.StmtKey(stmts, i, n);
 
     /// <summary>What A and X hold when the block ends, as keys of the loads that made them, or null.</summary>
     private static (string? A, string? X) ExitKeys(Block b, string? a, string? x)
@@ -122,7 +116,7 @@ internal static class Peephole
                     break;
                 case Op.ST: case Op.STX:
                     // A store to the cell X was loaded from makes that key stale.
-                    if (x != null && x == (Op.LDX | Op.MEM) + ":" + s.K + ";") x = null;
+                    if (x != null && x == Optimizer.StmtKey(Op.LDX | Op.MEM, s.K)) x = null;
                     break;
                 case Op.MISC:
                     if ((s.Code & 0xf8) == Op.TXA) a = null; else x = null;
