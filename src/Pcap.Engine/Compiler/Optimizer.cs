@@ -95,7 +95,8 @@ internal static class Optimizer
     private static bool FoldConstant(Block b, bool isRoot, Registers entry, out Registers exit)
     {
         uint? a = entry.A, x = entry.X;
-        var mem = (uint?[])entry.Mem.Clone();
+        var mem = entry.Mem;
+        bool own = false; // the entry's cells are shared: copied before the first store
         foreach (var s in b.Stmts)
         {
             int cls = Op.Class(s.Code);
@@ -107,8 +108,14 @@ internal static class Optimizer
                 case Op.LDX:
                     x = Op.Mode(s.Code) switch { Op.IMM => s.K, Op.MEM => mem[s.K & 15], _ => null };
                     break;
-                case Op.ST: mem[s.K & 15] = a; break;
-                case Op.STX: mem[s.K & 15] = x; break;
+                case Op.ST:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
+                    mem[s.K & 15] = a;
+                    break;
+                case Op.STX:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
+                    mem[s.K & 15] = x;
+                    break;
                 case Op.ALU:
                     {
                         uint? r = Op.Src(s.Code) == Op.X ? x : s.K;
@@ -120,7 +127,7 @@ internal static class Optimizer
                     break;
             }
         }
-        exit = new Registers(a, x, mem);
+        exit = own || a != entry.A || x != entry.X ? new Registers(a, x, mem) : entry;
         if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
         // A test decided by libpcap's zero rules ("& 0", "* 0") is decided in its optimiser's last pass, which
         // leaves the block in place (both edges to one target) unless it is the root: "ip[0] * 0 = 1" compiles,

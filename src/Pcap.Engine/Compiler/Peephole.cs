@@ -33,20 +33,21 @@ internal static class Peephole
     private static bool RedundantLoads(List<Block> topo)
     {
         Optimizer.Predecessors(topo);
-        var exitA = new Dictionary<Block, string?>();
-        var exitX = new Dictionary<Block, string?>();
+        // By position in the order (Block.Id); predecessors come earlier, so they are done first.
+        var exitA = new string?[topo.Count];
+        var exitX = new string?[topo.Count];
         bool changed = false;
         foreach (var b in topo)
         {
             string? inA = null, inX = null;
             if (b.Preds is { Count: > 0 } ps)
             {
-                inA = exitA.GetValueOrDefault(ps[0]);
-                inX = exitX.GetValueOrDefault(ps[0]);
+                inA = exitA[ps[0].Id];
+                inX = exitX[ps[0].Id];
                 foreach (var p in ps)
                 {
-                    if (exitA.GetValueOrDefault(p) != inA) inA = null;
-                    if (exitX.GetValueOrDefault(p) != inX) inX = null;
+                    if (exitA[p.Id] != inA) inA = null;
+                    if (exitX[p.Id] != inX) inX = null;
                 }
             }
             if (inX != null && b.Stmts.Count > 0 && Op.Class(b.Stmts[0].Code) == Op.LDX && Key(b.Stmts[0]) == inX)
@@ -71,7 +72,7 @@ internal static class Peephole
                     }
                 }
             }
-            (exitA[b], exitX[b]) = ExitKeys(b, inA, inX);
+            (exitA[b.Id], exitX[b.Id]) = ExitKeys(b, inA, inX);
         }
         return changed;
     }
@@ -139,7 +140,8 @@ internal static class Peephole
     private static bool Propagate(Block b, Registers entry, out Registers exit)
     {
         uint? a = entry.A, x = entry.X;
-        var mem = (uint?[])entry.Mem.Clone();
+        var mem = entry.Mem;
+        bool own = false; // the entry's cells are shared: copied before the first store
         var sameAsA = new bool[16];
         var output = new List<Stmt>(b.Stmts.Count);
         bool changed = false;
@@ -174,10 +176,12 @@ internal static class Peephole
                     x = Op.Mode(s.Code) == Op.IMM ? s.K : null;
                     break;
                 case Op.ST:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
                     mem[s.K & 15] = a;
                     sameAsA[s.K & 15] = true;
                     break;
                 case Op.STX:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
                     mem[s.K & 15] = x;
                     sameAsA[s.K & 15] = false;
                     break;
@@ -280,7 +284,8 @@ internal static class Peephole
 
     private static bool DeadStores(List<Block> topo)
     {
-        var liveIn = new Dictionary<Block, uint>();
+        // By position in the order (Block.Id); successors come later, so they are done first.
+        var liveIn = new uint[topo.Count];
         bool changed = false;
         for (int i = topo.Count - 1; i >= 0; i--)
         {
@@ -288,11 +293,11 @@ internal static class Peephole
             uint liveOut = 0;
             if (!b.IsReturn)
             {
-                if (b.Jt != null && liveIn.TryGetValue(b.Jt, out uint t)) liveOut |= t;
-                if (b.Jf != null && liveIn.TryGetValue(b.Jf, out uint f)) liveOut |= f;
+                if (b.Jt != null) liveOut |= liveIn[b.Jt.Id];
+                if (b.Jf != null) liveOut |= liveIn[b.Jf.Id];
             }
             uint live = liveOut;
-            var keep = new List<Stmt>(b.Stmts.Count);
+            List<Stmt>? keep = null; // made at the first store removed, from the statements after it
             for (int j = b.Stmts.Count - 1; j >= 0; j--)
             {
                 var s = b.Stmts[j];
@@ -300,16 +305,29 @@ internal static class Peephole
                 if (cls is Op.ST or Op.STX)
                 {
                     uint bit = 1u << (int)(s.K & 15);
-                    if ((live & bit) == 0) { changed = true; continue; }
+                    if ((live & bit) == 0)
+                    {
+                        changed = true;
+                        keep ??= Reversed(b.Stmts, j + 1);
+                        continue;
+                    }
                     live &= ~bit;
                 }
                 else if (cls is Op.LD or Op.LDX && Op.Mode(s.Code) == Op.MEM) live |= 1u << (int)(s.K & 15);
-                keep.Add(s);
+                keep?.Add(s);
             }
-            if (keep.Count != b.Stmts.Count) { keep.Reverse(); b.Stmts = keep; }
-            liveIn[b] = live;
+            if (keep != null) { keep.Reverse(); b.Stmts = keep; }
+            liveIn[b.Id] = live;
         }
         return changed;
+    }
+
+    /// <summary>The statements from <paramref name="from"/> on, last first.</summary>
+    private static List<Stmt> Reversed(List<Stmt> stmts, int from)
+    {
+        var list = new List<Stmt>(stmts.Count);
+        for (int k = stmts.Count - 1; k >= from; k--) list.Add(stmts[k]);
+        return list;
     }
 
     /// <summary>Does the block read A (or X) before defining it, and does it define them?</summary>
@@ -351,7 +369,9 @@ internal static class Peephole
     /// </summary>
     private static bool DeadDefinitions(List<Block> topo)
     {
-        var liveIn = new Dictionary<Block, (bool A, bool X)>();
+        // By position in the order (Block.Id); successors come later, so they are done first.
+        var liveIn = new (bool A, bool X)[topo.Count];
+        var done = new bool[topo.Count];
         bool changed = false;
         for (int i = topo.Count - 1; i >= 0; i--)
         {
@@ -359,11 +379,12 @@ internal static class Peephole
             bool liveA = false, liveX = false;
             if (!b.IsReturn)
             {
-                foreach (var succ in new[] { b.Jt, b.Jf })
+                for (int side = 0; side < 2; side++)
                 {
+                    var succ = side == 0 ? b.Jt : b.Jf;
                     if (succ == null) continue;
                     // Successors not seen yet (none in a DAG walked backwards) count as using both.
-                    (bool A, bool X) l = liveIn.TryGetValue(succ, out var v) ? v : (true, true);
+                    (bool A, bool X) l = done[succ.Id] ? liveIn[succ.Id] : (true, true);
                     liveA |= l.A;
                     liveX |= l.X;
                 }
@@ -371,29 +392,30 @@ internal static class Peephole
                 changed |= Prune(b, liveA, liveX);
             }
             var (useA, useX, defA, defX) = Summary(b);
-            liveIn[b] = (useA || (liveA && !defA), useX || (liveX && !defX));
+            liveIn[b.Id] = (useA || (liveA && !defA), useX || (liveX && !defX));
+            done[b.Id] = true;
         }
         return changed;
     }
 
     private static bool Prune(Block b, bool liveA, bool liveX)
     {
-        var keep = new List<Stmt>(b.Stmts.Count);
-        bool changed = false;
+        List<Stmt>? keep = null; // made at the first statement removed, from the statements after it
         for (int j = b.Stmts.Count - 1; j >= 0; j--)
         {
             var s = b.Stmts[j];
             int cls = Op.Class(s.Code), mode = Op.Mode(s.Code);
             bool packetLoad = cls is Op.LD or Op.LDX && mode is Op.ABS or Op.IND or Op.MSH;
+            bool drop = false;
             switch (cls)
             {
                 case Op.LD:
-                    if (!liveA && !packetLoad) { changed = true; continue; }
+                    if (!liveA && !packetLoad) { drop = true; break; }
                     liveA = false;
                     if (mode == Op.IND) liveX = true;
                     break;
                 case Op.LDX:
-                    if (!liveX && !packetLoad) { changed = true; continue; }
+                    if (!liveX && !packetLoad) { drop = true; break; }
                     liveX = false;
                     break;
                 case Op.ST: liveA = true; break;
@@ -401,7 +423,7 @@ internal static class Peephole
                 case Op.ALU:
                     {
                         bool canFail = Op.AluOp(s.Code) is Op.DIV or Op.MOD && Op.Src(s.Code) == Op.X;
-                        if (!liveA && !canFail) { changed = true; continue; }
+                        if (!liveA && !canFail) { drop = true; break; }
                         liveA = true;
                         if (Op.Src(s.Code) == Op.X && Op.AluOp(s.Code) != Op.NEG) liveX = true;
                         break;
@@ -409,21 +431,24 @@ internal static class Peephole
                 case Op.MISC:
                     if ((s.Code & 0xf8) == Op.TXA)
                     {
-                        if (!liveA) { changed = true; continue; }
+                        if (!liveA) { drop = true; break; }
                         liveA = false;
                         liveX = true;
                     }
                     else
                     {
-                        if (!liveX) { changed = true; continue; }
+                        if (!liveX) { drop = true; break; }
                         liveX = false;
                         liveA = true;
                     }
                     break;
             }
-            keep.Add(s);
+            if (drop) { keep ??= Reversed(b.Stmts, j + 1); continue; }
+            keep?.Add(s);
         }
-        if (changed) { keep.Reverse(); b.Stmts = keep; }
-        return changed;
+        if (keep == null) return false;
+        keep.Reverse();
+        b.Stmts = keep;
+        return true;
     }
 }
