@@ -354,7 +354,12 @@ internal static class Optimizer
             {
                 bool branch = side == 0;
                 var edgeFacts = facts;
-                if (key >= 0) edgeFacts = new List<Fact>(facts) { new Fact(key, b.JumpCode, b.K, branch) };
+                if (key >= 0)
+                {
+                    edgeFacts = new List<Fact>(facts.Count + 1);
+                    edgeFacts.AddRange(facts);
+                    edgeFacts.Add(new Fact(key, b.JumpCode, b.K, branch));
+                }
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
@@ -423,7 +428,7 @@ internal static class Optimizer
     {
         var post = new List<Block>();
         int mark = NewMark();
-        var stack = new Stack<(Block, bool)>();
+        var stack = new Stack<(Block, bool)>(64);
         stack.Push((root, false));
         while (stack.Count > 0)
         {

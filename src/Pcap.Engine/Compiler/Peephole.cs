@@ -142,13 +142,15 @@ internal static class Peephole
         uint? a = entry.A, x = entry.X;
         var mem = entry.Mem;
         bool own = false; // the entry's cells are shared: copied before the first store
-        var sameAsA = new bool[16];
-        var output = new List<Stmt>(b.Stmts.Count);
+        uint sameAsA = 0; // cells holding what A holds
+        List<Stmt>? output = null; // made at the first change, from the statements before it
         bool changed = false;
-        void ClearA() { a = null; System.Array.Clear(sameAsA); }
-        foreach (var s0 in b.Stmts)
+        void ClearA() { a = null; sameAsA = 0; }
+        for (int i = 0; i < b.Stmts.Count; i++)
         {
+            var s0 = b.Stmts[i];
             var s = s0;
+            bool drop = false;
             int cls = Op.Class(s.Code);
             switch (cls)
             {
@@ -158,7 +160,7 @@ internal static class Peephole
                         if (mode == Op.MEM)
                         {
                             int k = (int)(s.K & 15);
-                            if (sameAsA[k]) { changed = true; continue; }
+                            if ((sameAsA & 1u << k) != 0) { changed = drop = true; break; }
                             if (mem[k] is uint c) { s = new Stmt(Op.LD | Op.IMM, c); changed = true; }
                         }
                         else if (mode == Op.IND && x is uint xv && (ulong)xv + s.K <= uint.MaxValue)
@@ -168,7 +170,7 @@ internal static class Peephole
                         }
                         ClearA();
                         if (Op.Mode(s.Code) == Op.IMM) a = s.K;
-                        if (s0.Code == (Op.LD | Op.MEM)) sameAsA[s0.K & 15] = true;
+                        if (s0.Code == (Op.LD | Op.MEM)) sameAsA |= 1u << (int)(s0.K & 15);
                         break;
                     }
                 case Op.LDX:
@@ -178,12 +180,12 @@ internal static class Peephole
                 case Op.ST:
                     if (!own) { mem = (uint?[])mem.Clone(); own = true; }
                     mem[s.K & 15] = a;
-                    sameAsA[s.K & 15] = true;
+                    sameAsA |= 1u << (int)(s.K & 15);
                     break;
                 case Op.STX:
                     if (!own) { mem = (uint?[])mem.Clone(); own = true; }
                     mem[s.K & 15] = x;
-                    sameAsA[s.K & 15] = false;
+                    sameAsA &= ~(1u << (int)(s.K & 15));
                     break;
                 case Op.ALU:
                     {
@@ -229,7 +231,8 @@ internal static class Peephole
                     else x = a;
                     break;
             }
-            output.Add(s);
+            if (changed && output == null) output = b.Stmts.GetRange(0, i);
+            if (!drop) output?.Add(s);
         }
         exit = new Registers(a, x, mem);
         if (IsConditional(b) && Op.Src(b.JumpCode) == Op.X && x is uint jx)
@@ -239,18 +242,22 @@ internal static class Peephole
             changed = true;
         }
         // "sub #c; jeq #0" is "jeq #c", unless a later block reads what A holds (libpcap's "byte" primitive does).
-        if (IsConditional(b) && (b.JumpCode & 0xf0) == Op.JEQ && Op.Src(b.JumpCode) == Op.K && b.K == 0 && output.Count > 0
-            && output[^1].Code == (Op.ALU | Op.SUB | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
+        var last = output ?? b.Stmts;
+        if (IsConditional(b) && (b.JumpCode & 0xf0) == Op.JEQ && Op.Src(b.JumpCode) == Op.K && b.K == 0 && last.Count > 0
+            && last[^1].Code == (Op.ALU | Op.SUB | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
         {
+            output ??= new List<Stmt>(b.Stmts);
             b.K = output[^1].K;
             output.RemoveAt(output.Count - 1);
             exit = exit with { A = null };
             changed = true;
         }
         // Likewise "and #k; jeq #0" is "jset #k" with the branches swapped (libpcap's opt_peep).
-        if (b.JumpCode == (Op.JMP | Op.JEQ | Op.K) && b.K == 0 && output.Count > 0
-            && output[^1].Code == (Op.ALU | Op.AND | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
+        last = output ?? b.Stmts;
+        if (b.JumpCode == (Op.JMP | Op.JEQ | Op.K) && b.K == 0 && last.Count > 0
+            && last[^1].Code == (Op.ALU | Op.AND | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
         {
+            output ??= new List<Stmt>(b.Stmts);
             b.JumpCode = Op.JMP | Op.JSET | Op.K;
             b.K = output[^1].K;
             (b.Jt, b.Jf) = (b.Jf, b.Jt);
@@ -258,7 +265,7 @@ internal static class Peephole
             exit = exit with { A = null };
             changed = true;
         }
-        if (changed) b.Stmts = output;
+        if (changed) b.Stmts = output ?? new List<Stmt>(b.Stmts);
         return changed;
     }
 

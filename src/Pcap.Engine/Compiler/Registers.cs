@@ -29,6 +29,7 @@ internal sealed record Registers(uint? A, uint? X, uint?[] Mem)
             var e = preds[k].Exit!;
             if (a != e.A) a = null;
             if (x != e.X) x = null;
+            if (e.Mem == mem) continue;
             for (int i = 0; i < 16; i++)
                 if (mem[i] != e.Mem[i])
                 {
