@@ -58,7 +58,8 @@ internal static class Optimizer
         var list = new List<Block>();
         int mark = NewMark();
         root.Mark = mark;
-        var stack = new Stack<Block>();
+        var stack = t_reachStack ??= new Stack<Block>();
+        stack.Clear();
         stack.Push(root);
         while (stack.Count > 0)
         {
@@ -70,6 +71,9 @@ internal static class Optimizer
         }
         return list;
     }
+
+    /// <summary>Reachable's work stack, kept for the thread's next walk (it is empty between walks).</summary>
+    [System.ThreadStatic] private static Stack<Block>? t_reachStack;
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
 
@@ -428,7 +432,8 @@ internal static class Optimizer
     {
         var post = new List<Block>();
         int mark = NewMark();
-        var stack = new Stack<(Block, bool)>(64);
+        var stack = t_topoStack ??= new Stack<(Block, bool)>();
+        stack.Clear();
         stack.Push((root, false));
         while (stack.Count > 0)
         {
@@ -445,6 +450,9 @@ internal static class Optimizer
         for (int i = 0; i < post.Count; i++) post[i].Id = i;
         return post;
     }
+
+    /// <summary>TopoOrder's work stack, kept for the thread's next walk (it is empty between walks).</summary>
+    [System.ThreadStatic] private static Stack<(Block, bool)>? t_topoStack;
 
     /// <summary>Bypasses unconditional blocks with no statements.</summary>
     private static Block Skip(Block root)
