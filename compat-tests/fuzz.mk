@@ -1,7 +1,7 @@
 # Differential fuzzers against the system libpcap (compat-tests/fuzz/): pcap_compile (expr-fuzz) and
 # savefile reading (sf-fuzz). `make test` runs a bounded round (compat-tests/suites/31-fuzz.sh);
 # `make fuzz` a long one: FUZZ_COUNT expressions (default 100000), FUZZ_SAVEFILES savefiles (default
-# 10 x FUZZ_COUNT), from FUZZ_SEED (default: the time, printed). FUZZ_DLTS=all adds every link type.
+# 10 x FUZZ_COUNT), from FUZZ_SEED (default: the time, printed). FUZZ_DLTS=A,B,... keeps to some link types (default: all).
 DEB_PACKAGES += libpcap-dev
 compat-tests-build: build/test/expr-fuzz build/test/sf-fuzz
 

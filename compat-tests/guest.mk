@@ -17,3 +17,7 @@ build/guest/netmap/netmap.ko build/guest/netmap/pkt-gen &: $(NETMAP_ARCHIVE) com
 
 build/guest/initramfs.cpio.gz: build/lib/libpcap.so.1 build/guest/netmap/netmap.ko $(GUEST_FILES) $(GUEST_SCRIPTS)
 	sh compat-tests/guest/make-initramfs.sh $@ $(GUEST_FILES)
+
+# xdp2 (netmap rings under PCAP_FANOUT, checks/40-netmap-fanout.sh): the fanout suite's sender and lister.
+GUEST_FILES += build/test/fanout-flow-sender build/test/fanout-flow-list
+build/guest/initramfs.cpio.gz: build/test/fanout-flow-sender build/test/fanout-flow-list

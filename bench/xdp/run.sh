@@ -3,7 +3,8 @@
 # xdp:pcl0 (ours, filter in the XDP program), on pcl0 through our packet socket and through the system
 # libpcap, while the peer sends FRAMES 64-byte frames at full rate; without a filter and with one that
 # keeps 1% of them. CPU time of the capturing process per frame sent (the work a filter saves is the
-# point), frames captured and dropped. Then FANOUT workers against one (PCAP_FANOUT, hash).
+# point), frames captured and dropped. Then pcap_inject's rate through the TX ring (fanout workers:
+# bench/fanout).
 # veth copies every frame into the XDP socket (no zero-copy), so it shows the filter's saving, not
 # what a NIC with zero-copy AF_XDP would give.
 cd "$(dirname "$0")/../.." || exit 1
@@ -59,3 +60,24 @@ for f in none "udp[8:4] % 100 = 0"; do
 		printf "  mean, %s: libpcap %.1f ns  ours TPACKET %.1f ns  ours AF_XDP %.1f ns; AF_XDP/libpcap %.2f, AF_XDP/our TPACKET %.2f\n",
 			l, s / n, o / n, x / n, (s > 0 ? x / s : 0), (o > 0 ? x / o : 0) }' "$tmp/sums"
 done
+
+# pcap_inject through the AF_XDP socket's TX ring against a packet socket (ours and the system
+# libpcap's), bench/live/inject-rate: INJECT 64-byte frames from the capture namespace onto pcl0.
+INJECT=${XDP_BENCH_INJECT:-200000}
+rate=$root/build/bench/live-inject-rate
+if [ -x "$rate" ]; then
+	echo "pcap_inject: $INJECT frames of 64 bytes"
+	: >"$tmp/inject"
+	for round in $(seq "$ROUNDS"); do
+		s=$(in_cap "$rate" pcl0 "$INJECT")
+		o=$(in_cap "$root/build/bin/pcap-run" "$rate" pcl0 "$INJECT")
+		x=$(in_cap "$root/build/bin/pcap-run" "$rate" xdp:pcl0 "$INJECT")
+		echo "$s $o $x" >>"$tmp/inject"
+		echo "  round $round: libpcap $s frames/s  ours TPACKET $o frames/s  ours AF_XDP $x frames/s"
+	done
+	awk '{ s += $1; o += $2; x += $3; n++ } END {
+		printf "  mean: libpcap %d frames/s  ours TPACKET %d  ours AF_XDP %d; AF_XDP/libpcap %.2f, AF_XDP/our TPACKET %.2f\n",
+			s / n, o / n, x / n, (s > 0 ? x / s : 0), (o > 0 ? x / o : 0) }' "$tmp/inject"
+else
+	echo "pcap_inject: $rate not built (make bench); skipped"
+fi

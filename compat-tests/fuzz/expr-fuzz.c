@@ -3,7 +3,7 @@
  * loaded into one worker process with dlopen(RTLD_LOCAL).
  *
  *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR COUNT SEED     COUNT generated expressions
- *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR list FILE       "DLT<TAB>expression" lines (C escapes)
+ *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR list FILE       "DLT[/SNAP]<TAB>expression" lines (C escapes)
  *   expr-fuzz OUR_LIB SYSTEM_LIB SHARED_DIR case SEED I...  print cases I of SEED as list lines
  *
  * Case i is made from (SEED, i) alone, so any case can be made again. Expressions come from the
@@ -111,9 +111,8 @@ static const char *dlt_names[] = { "EN10MB", "LINUX_SLL", "LINUX_SLL2", "RAW", "
 	"NULL", "LOOP", "PPP", "SLIP", "PPP_ETHER", "IPV4", "IPV6", "PPP_SERIAL", "DOCSIS", "FDDI", "IEEE802", "C_HDLC", "IP_OVER_FC", "ARCNET_LINUX", "SUNATM", "IPNET", "PFLOG",
 	"JUNIPER_ETHER", "MTP2", "CAN_SOCKETCAN", "USB_LINUX", "NETANALYZER", "NFLOG", "ERF", "PRISM_HEADER",
 	"IEEE802_11_RADIO_AVS" };
-/* The first ones are drawn more often: the everyday link types. By default the link types from
- * "DOCSIS" on are left out (the compiler's per-link-type code for them is another piece of work);
- * FUZZ_DLTS=all takes them all, FUZZ_DLTS=A,B,... those named. */
+/* The first ones are drawn more often: the everyday link types. All of them by default (or
+ * FUZZ_DLTS=all); FUZZ_DLTS=A,B,... takes those named. */
 #define EVERYDAY 9
 static int dlt_use[N(dlt_names)], ndlt_use, neveryday = EVERYDAY;
 
@@ -127,14 +126,6 @@ struct frames {
 };
 static struct frames sets[N(dlt_names)];
 
-/* The default set ends where "DOCSIS" starts. */
-static int dlt_use_stop(size_t k)
-{
-	for (size_t i = 0; i <= k; i++)
-		if (strcmp(dlt_names[i], "DOCSIS") == 0)
-			return 1;
-	return 0;
-}
 static long frame_cap = 1500;
 
 static void add_frame(struct frames *s, const u_char *d, unsigned caplen, unsigned len)
@@ -766,7 +757,7 @@ static void get_case(long i, struct fuzzcase *c)
 {
 	if (list_cases != NULL) {
 		c->dlt_index = list_cases[i].dlt_index;
-		c->snap = 262144;
+		c->snap = list_cases[i].snap;
 		c->mask = PCAP_NETMASK_UNKNOWN;
 		snprintf(c->expr, MAX_EXPR, "%s", list_cases[i].expr);
 	} else
@@ -919,9 +910,7 @@ int main(int argc, char **argv)
 	const char *want = getenv("FUZZ_DLTS");
 	for (size_t k = 0; k < N(dlt_names); k++) {
 		int take;
-		if (want == NULL || *want == 0)
-			take = strcmp(dlt_names[k], "DOCSIS") != 0 && (k == 0 || !dlt_use_stop(k));
-		else if (strcmp(want, "all") == 0)
+		if (want == NULL || *want == 0 || strcmp(want, "all") == 0)
 			take = 1;
 		else {
 			size_t l = strlen(dlt_names[k]);
@@ -950,6 +939,13 @@ int main(int argc, char **argv)
 			if (tab == NULL)
 				continue;
 			*tab = 0;
+			/* "DLT/SNAP": a snap length other than 262144 */
+			int snap = 262144;
+			char *slash = strchr(line, '/');
+			if (slash != NULL) {
+				*slash = 0;
+				snap = atoi(slash + 1);
+			}
 			int d = -1;
 			for (size_t k = 0; k < N(dlt_names); k++)
 				if (strcmp(dlt_names[k], line) == 0)
@@ -959,6 +955,7 @@ int main(int argc, char **argv)
 			unescape(tab + 1);
 			list_cases = realloc(list_cases, sizeof(*list_cases) * (size_t)(list_count + 1));
 			list_cases[list_count].dlt_index = d;
+			list_cases[list_count].snap = snap;
 			list_cases[list_count].expr = strdup(tab + 1);
 			list_count++;
 		}
@@ -971,7 +968,7 @@ int main(int argc, char **argv)
 		read_corpus();
 		for (int k = 6; k < argc; k++) {
 			make_case(strtoul(argv[5], NULL, 10), atol(argv[k]), &c);
-			printf("%s\t", dlt_names[c.dlt_index]);
+			printf(c.snap == 262144 ? "%s\t" : "%s/%d\t", dlt_names[c.dlt_index], c.snap);
 			print_escaped(stdout, c.expr, MAX_EXPR);
 			printf("\n");
 		}

@@ -44,6 +44,9 @@ struct port {
 	struct netmap_ring *ring[R_COUNT];
 	struct kring kr[R_COUNT];
 	int sock;               /* AF_PACKET (NIC) or AF_UNIX datagram (VALE port, pipe end) */
+	int one_ring;           /* NR_REG_ONE_NIC on a NIC: hw ring pair ring_id alone */
+	uint16_t ring_id;
+	int ring_lock;          /* NR_EXCLUSIVE on one hw ring: the abstract socket that holds it, or -1 */
 	int ifindex;
 	int vale_index;         /* this port's index in its switch */
 	struct vale_switch *sw;
@@ -82,6 +85,10 @@ int backend_recv(struct port *p, unsigned char *buf, int *host);
 /* Sends one frame: 0, or -1 when the link cannot take it now. */
 int backend_send(struct port *p, const unsigned char *frame, int len);
 int nic_exists(const char *name);
+/* A NIC's hw ring pairs: its Linux RX queues (a veth made with numrxqueues N has N). */
+int nic_rings(const char *name);
+/* NR_EXCLUSIVE on hw ring pair p->ring_id: EBUSY while another binding, in any process, holds it. */
+int nic_hold_ring(struct port *p);
 void backend_close(struct port *p);
 
 #endif

@@ -65,7 +65,7 @@ static int open_netmap(int flags)
 	}
 	struct port *p = calloc(1, sizeof *p);
 	p->fd = fd;
-	p->sock = p->memfd = p->sw_fd = -1;
+	p->sock = p->memfd = p->sw_fd = p->ring_lock = -1;
 	pthread_mutex_lock(&lock);
 	ports[fd] = p;
 	pthread_mutex_unlock(&lock);

@@ -54,8 +54,12 @@ static int bind_rings(struct port *p, struct nmreq_register *reg)
 		break;
 	case NR_REG_ONE_NIC:
 		nic = 1;
-		if (reg->nr_ringid != 0)
-			return EINVAL; /* the emulated adapter has one ring pair */
+		/* netmap_interp_ringid: a ring id past the last ring is EINVAL. A NIC has as many hw ring
+		 * pairs as Linux RX queues; VALE ports and pipes have one here. */
+		if (reg->nr_ringid >= (p->kind == B_NIC ? nic_rings(p->name) : 1))
+			return EINVAL;
+		p->one_ring = p->kind == B_NIC;
+		p->ring_id = reg->nr_ringid;
 		break;
 	case NR_REG_ONE_SW:
 		host = 1;
@@ -103,7 +107,7 @@ static int make_region(struct port *p)
 		ring->buf_ofs = (int64_t)buffers_offset() - (int64_t)off;
 		ring->num_slots = EMU_SLOTS;
 		ring->nr_buf_size = EMU_BUF_SIZE;
-		ring->ringid = 0;
+		ring->ringid = (r == R_HWTX || r == R_HWRX) ? p->ring_id : 0;
 		ring->dir = r >= R_HWRX;
 		for (uint32_t s = 0; s < EMU_SLOTS; s++)
 			ring->slot[s].buf_idx = buf++;
@@ -143,6 +147,8 @@ int emu_register(struct port *p, struct nmreq_header *hdr, struct nmreq_register
 	int err = parse_name(p, hdr->nr_name);
 	if (err == 0)
 		err = bind_rings(p, reg);
+	if (err == 0 && p->one_ring && (reg->nr_flags & NR_EXCLUSIVE))
+		err = nic_hold_ring(p);
 	if (err == 0)
 		err = make_region(p);
 	if (err == 0)
@@ -150,6 +156,7 @@ int emu_register(struct port *p, struct nmreq_header *hdr, struct nmreq_register
 	if (err != 0) {
 		emu_release(p);
 		memset(p->kr, 0, sizeof p->kr);
+		p->one_ring = 0;
 		return err;
 	}
 	p->flags = reg->nr_flags;
@@ -207,6 +214,9 @@ void emu_release(struct port *p)
 		real_close(p->memfd);
 	p->mem = NULL;
 	p->memfd = -1;
+	if (p->ring_lock >= 0)
+		real_close(p->ring_lock);
+	p->ring_lock = -1;
 	p->bound = 0;
 }
 

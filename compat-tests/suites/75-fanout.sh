@@ -28,16 +28,27 @@ WORKERS=3
 pass() { echo "PASS fanout/$1"; }
 fail() { echo "FAIL fanout/$1: $2"; }
 
-# workers NAME LIB VALUE: WORKERS tcpdumps (LIB "ours" or "sys") with PCAP_FANOUT=VALUE, each writing
+emu=$t/libnetmap-emu.so
+ourlib=$root/build/lib/libpcap.so.1
+
+# workers NAME LIB VALUE: WORKERS tcpdumps (LIB "ours", "sys", or "netmap": ours with PCAP_NETMAP=1
+# under the /dev/netmap emulation) on $IFACE (pcl0) with PCAP_FANOUT=VALUE, each writing
 # $tmp/NAME.K.pcap; returns once all listen (1 if one did not).
 workers() {
 	pids=""
 	k=0
 	while [ $k -lt $WORKERS ]; do
-		run=""
-		[ "$2" = ours ] && run=$ours
-		(PCAP_FANOUT=$3 bg_cap $run tcpdump -i pcl0 -nn -U -w "$tmp/$1.$k.pcap" udp dst port 9000 \
-			>/dev/null 2>"$tmp/$1.$k.err") &
+		case $2 in
+		ours) set -- "$1" "$2" "$3" "$ours" ;;
+		sys) set -- "$1" "$2" "$3" ;;
+		netmap) set -- "$1" "$2" "$3" env PCAP_NETMAP=1 LD_PRELOAD="$emu $ourlib" ;;
+		esac
+		(
+			n=$1 v=$3
+			shift 3
+			PCAP_FANOUT=$v bg_cap "$@" tcpdump -i "${IFACE:-pcl0}" -nn -U -w "$tmp/$n.$k.pcap" udp dst port 9000 \
+				>/dev/null 2>"$tmp/$n.$k.err"
+		) &
 		pids="$pids $!"
 		k=$((k + 1))
 	done
@@ -156,4 +167,47 @@ if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "setsockopt (PACKET_FANOUT PCAP_F
 	pass "group-mode-mismatch"
 else
 	fail "group-mode-mismatch" "exit $rc: $(head -1 "$tmp/second.err")"
+fi
+
+# netmap: with PCAP_NETMAP mapping the name and PCAP_FANOUT set, each process takes the next hw ring
+# pair no other process holds (NR_REG_ONE_NIC + NR_EXCLUSIVE), under the /dev/netmap emulation on a veth
+# with WORKERS RX queues (WORKERS rings; the emulation shares the interface's frames between the bound
+# rings by flow, as a NIC's RSS would). The union is what was sent, nothing twice, each flow on one
+# process; one process more finds every ring held, an activation error.
+if [ -f "$emu" ] && ip link add pcm0 netns "$NS_CAP" numtxqueues $WORKERS numrxqueues $WORKERS type veth \
+	peer name pcm1 netns "$NS_PEER" numtxqueues $WORKERS numrxqueues $WORKERS 2>"$tmp/pcm.err"; then
+	ip -n "$NS_CAP" link set pcm0 up
+	ip -n "$NS_PEER" link set pcm1 up
+	if IFACE=pcm0 workers netmap-rings netmap 7; then
+		PCAP_FANOUT=7 timeout 10 ip netns exec "$NS_CAP" env PCAP_NETMAP=1 LD_PRELOAD="$emu $ourlib" tcpdump -i pcm0 -c 1 \
+			>/dev/null 2>"$tmp/netmap-extra.err"
+		rc=$?
+		in_peer "$t/fanout-flow-sender" pcm1 $COUNT $FLOWS
+		stop_workers
+		share netmap-rings
+		check netmap-rings hash
+		if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "netmap: PCAP_FANOUT: all $WORKERS hw rings of pcm0 are held by other processes" "$tmp/netmap-extra.err"; then
+			pass "netmap-rings-run-out"
+		else
+			fail "netmap-rings-run-out" "exit $rc: $(head -1 "$tmp/netmap-extra.err")"
+		fi
+		# A bad value is the same activation error on netmap as on a packet socket.
+		PCAP_FANOUT=1:bogus timeout 10 ip netns exec "$NS_CAP" env PCAP_NETMAP=1 LD_PRELOAD="$emu $ourlib" tcpdump -i pcm0 -c 1 \
+			>/dev/null 2>"$tmp/netmap-bad.err"
+		rc=$?
+		if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "PCAP_FANOUT: unknown fanout mode" "$tmp/netmap-bad.err"; then
+			pass "netmap-bad-value"
+		else
+			fail "netmap-bad-value" "exit $rc: $(head -1 "$tmp/netmap-bad.err")"
+		fi
+	else
+		stop_workers
+		fail netmap-rings "a worker did not start: $(cat "$tmp"/netmap-rings.*.err | grep -v '^tcpdump: listening' | head -2)"
+		echo "FAIL fanout/netmap-rings-run-out: the workers did not start"
+		echo "FAIL fanout/netmap-bad-value: the workers did not start"
+	fi
+else
+	echo "SKIP fanout/netmap-rings: no emulation or no multi-queue veth ($(head -1 "$tmp/pcm.err" 2>/dev/null))"
+	echo "SKIP fanout/netmap-rings-run-out: as above"
+	echo "SKIP fanout/netmap-bad-value: as above"
 fi

@@ -156,3 +156,108 @@ if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "xdp: queue 0 of pcl0 is in use b
 else
 	fail "queue-in-use" "exit $rc: $(head -1 "$tmp/second.err")"
 fi
+
+# 7. Another tool's XDP program already on the interface, as a bpf link or the legacy netlink attachment
+#    (ip link set dev IF xdp obj ...), native or generic: the open fails with libpcap's error and
+#    that program stays attached.
+prog_id() { in_cap ip link show pcl0 | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
+for how in "link drv" "link skb" "netlink drv" "netlink skb"; do
+	set -- $how
+	name="other-program-attached-$1-$2"
+	: >"$tmp/other.out"
+	if [ "$1" = link ]; then
+		bg_cap "$t/xdp-other-program" pcl0 "$1" "$2" >"$tmp/other.out" 2>&1 &
+		o=$!
+		wait_for "$tmp/other.out" "attached id"
+	else
+		in_cap "$t/xdp-other-program" pcl0 "$1" "$2" >"$tmp/other.out" 2>&1
+	fi
+	id=$(sed -n 's/^attached id //p' "$tmp/other.out")
+	before=$(prog_id)
+	timeout 10 ip netns exec "$NS_CAP" "$ours" tcpdump -i xdp:pcl0 -c 1 >/dev/null 2>"$tmp/other.err"
+	rc=$?
+	after=$(prog_id)
+	if [ -n "$id" ] && [ "$before" = "$id" ] && [ "$after" = "$id" ] && [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+		grep -q "xdp: another XDP program is attached to pcl0" "$tmp/other.err"; then
+		pass "$name (program $id left in place)"
+	else
+		fail "$name" "helper: $(head -1 "$tmp/other.out"); attached before $before, after $after; exit $rc: $(head -1 "$tmp/other.err")"
+	fi
+	if [ "$1" = link ]; then
+		kill $o
+		wait $o 2>/dev/null
+	else
+		in_cap ip link set dev pcl0 xdp off
+		in_cap ip link set dev pcl0 xdpgeneric off
+	fi
+done
+
+# 8. The read timeout, non-blocking mode and waiting on the selectable fd (compat-tests/live/poll-read.c)
+#    on xdp:pcl0; where libpcap has the behaviour (non-blocking, timeout 0, poll) the system libpcap
+#    on a packet socket (pcl0) is run the same way and must agree.
+pr() { # pr LIB OUT ARGS...: poll-read in the capture namespace, at most 15 s
+	l=$1 out=$2
+	shift 2
+	if [ "$l" = sys ]; then in_cap timeout -s KILL 15 "$t/live-poll-read" "$@" >"$out" 2>&1; else in_cap timeout -s KILL 15 "$ours" "$t/live-poll-read" "$@" >"$out" 2>&1; fi
+}
+for mode in idle-next idle-dispatch; do
+	pr ours "$tmp/$mode" "$mode" xdp:pcl0 udp 0
+	if grep -qx "returned 0" "$tmp/$mode"; then
+		pass "timeout-$mode (returns 0 after the 100 ms timeout)"
+	else
+		fail "timeout-$mode" "$(tr '\n' ' ' <"$tmp/$mode" | cut -c1-200)"
+	fi
+done
+for mode in idle-nonblock idle-block; do
+	pr sys "$tmp/$mode.sys" "$mode" pcl0 udp 0
+	pr ours "$tmp/$mode.ours" "$mode" xdp:pcl0 udp 0
+	if [ -s "$tmp/$mode.sys" ] && cmp -s "$tmp/$mode.sys" "$tmp/$mode.ours"; then
+		pass "$mode ($(cat "$tmp/$mode.ours") on both)"
+	else
+		fail "$mode" "ours: $(tr '\n' ' ' <"$tmp/$mode.ours" | cut -c1-200) libpcap: $(tr '\n' ' ' <"$tmp/$mode.sys" | cut -c1-200)"
+	fi
+done
+for lib in sys ours; do
+	dev=pcl0
+	[ $lib = ours ] && dev=xdp:pcl0
+	pr $lib "$tmp/poll.$lib" poll-next $dev udp 5 &
+	p=$!
+	wait_for "$tmp/poll.$lib" ready
+	send 5
+	wait $p
+done
+if grep -q "^5 of 5, quiet after: [1-9]" "$tmp/poll.sys" && grep -q "^5 of 5, quiet after: [1-9]" "$tmp/poll.ours"; then
+	pass "poll-selectable-fd ($(tail -1 "$tmp/poll.ours"))"
+else
+	fail poll-selectable-fd "ours: $(tr '\n' ' ' <"$tmp/poll.ours" | cut -c1-200) libpcap: $(tr '\n' ' ' <"$tmp/poll.sys" | cut -c1-200)"
+fi
+
+# 9. pcap_breakloop from another thread wakes pcap_loop blocked on an idle handle (timeout 0): -2, as
+#    on the system libpcap's packet socket.
+in_cap timeout -s KILL 15 "$t/live-breakloop-thread" pcl0 >"$tmp/bt.sys" 2>/dev/null
+in_cap timeout -s KILL 15 "$ours" "$t/live-breakloop-thread" xdp:pcl0 >"$tmp/bt.ours" 2>"$tmp/bt.err"
+if grep -qx "pcap_loop = -2" "$tmp/bt.ours" && cmp -s "$tmp/bt.sys" "$tmp/bt.ours"; then
+	pass "breakloop-from-thread ($(cat "$tmp/bt.err"))"
+else
+	fail breakloop-from-thread "ours: $(cat "$tmp/bt.ours" "$tmp/bt.err" | tr '\n' ' ') libpcap: $(tr '\n' ' ' <"$tmp/bt.sys")"
+fi
+
+# 10. pcap_stats: ps_drop comes from XDP_STATISTICS while the program does not read (the RX ring and
+#     the fill ring's frames run out); reading what waited adds no drops; every frame the veth passed
+#     on was either delivered or counted as dropped.
+n=5000
+txdrop() { in_peer cat /sys/class/net/pcl1/statistics/tx_dropped; }
+d0=$(txdrop)
+bg_cap "$ours" "$t/xdp-stats" xdp:pcl0 3 >"$tmp/stats.out" 2>&1 &
+p=$!
+wait_for "$tmp/stats.out" ready
+send $n
+wait_pid $p 100
+lost=$(($(txdrop) - d0))
+set -- $(sed -n 's/^before: recv \([0-9]*\) drop \([0-9]*\)$/\1 \2/p' "$tmp/stats.out") \
+	$(sed -n 's/^after: delivered \([0-9]*\) recv \([0-9]*\) drop \([0-9]*\)$/\1 \2 \3/p' "$tmp/stats.out")
+if [ $# = 5 ] && [ "$2" -gt 0 ] && [ "$3" -gt 0 ] && [ "$4" = "$3" ] && [ "$5" = "$2" ] && [ $(($3 + $5)) = $((n - lost)) ]; then
+	pass "stats-drops-while-not-reading (before reading: dropped $2; then delivered $3; veth lost $lost of $n)"
+else
+	fail stats-drops-while-not-reading "$(tr '\n' ' ' <"$tmp/stats.out"); veth lost $lost of $n"
+fi

@@ -34,6 +34,7 @@ enum pcap_stats_source {
 	PCAP_STATS_DEAD = 2,          /* pcap_open_dead */
 	PCAP_STATS_COUNTERS = 3,      /* ps_recv/ps_drop/ps_ifdrop kept by the capture module */
 	PCAP_STATS_PACKET_SOCKET = 4, /* Linux: PACKET_STATISTICS on stats_fd, accumulated */
+	PCAP_STATS_XDP = 5,           /* AF_XDP: ps_recv kept by the module, ps_drop from XDP_STATISTICS on stats_fd */
 };
 
 struct pcap_handle {

@@ -4,6 +4,7 @@
 #include "pcap-handle.h"
 
 int pcap_stats_packet_socket(struct pcap_handle *h, struct pcap_stat *ps);
+int pcap_stats_xdp(struct pcap_handle *h, struct pcap_stat *ps);
 
 static int stats_error(struct pcap_handle *h, const char *text, int code)
 {
@@ -28,6 +29,8 @@ int pcap_stats(pcap_t *p, struct pcap_stat *ps)
 		return 0;
 	case PCAP_STATS_PACKET_SOCKET:
 		return pcap_stats_packet_socket(h, ps);
+	case PCAP_STATS_XDP:
+		return pcap_stats_xdp(h, ps);
 	default:
 		return stats_error(h, "This handle hasn't been activated yet", PCAP_ERROR_NOT_ACTIVATED);
 	}

@@ -14,7 +14,8 @@ namespace Pcap.Engine.Tests;
 /// </summary>
 internal static class FrameDeriver
 {
-    private readonly record struct Source(uint Offset, int Size, uint Mask);
+    /// <summary>Where A came from: the masked bytes at Offset, plus Add (an unoptimised program's "sub x" before its test).</summary>
+    private readonly record struct Source(uint Offset, int Size, uint Mask, uint Add = 0);
 
     private readonly record struct Branch(Source Where, uint Value);
 
@@ -131,7 +132,8 @@ internal static class FrameDeriver
                     {
                         uint operand = (code & 0x08) != 0 ? x : k;
                         int op = code & 0xf0;
-                        if (op == 0x50 && (code & 0x08) == 0 && aSrc is Source s) aSrc = s with { Mask = s.Mask & k };
+                        if (op == 0x50 && (code & 0x08) == 0 && aSrc is Source s && s.Add == 0) aSrc = s with { Mask = s.Mask & k };
+                        else if (op is 0x00 or 0x10 && aSrc is Source t) aSrc = t with { Add = op == 0x00 ? t.Add + operand : t.Add - operand };
                         else aSrc = null;
                         switch (op)
                         {
@@ -161,7 +163,7 @@ internal static class FrameDeriver
                             0x30 => a >= operand,
                             _ => (a & operand) != 0,
                         };
-                        if (aSrc is Source s)
+                        if (aSrc is Source s && (s.Add == 0 || op != 0x40))
                         {
                             uint want = op switch
                             {
@@ -170,7 +172,7 @@ internal static class FrameDeriver
                                 0x30 => taken ? operand - 1 : operand,
                                 _ => taken ? a & ~operand : LowBit(operand & s.Mask) | a,
                             };
-                            branches.Add(new Branch(s, want));
+                            branches.Add(new Branch(s, want - s.Add));
                         }
                         pc += taken ? ins.Jt : ins.Jf;
                         break;

@@ -54,11 +54,13 @@ public static class FilterCompiler
             root = body == null ? gen.AcceptAll() : gen.Finish(body);
         }
         finally { ChunkModel.Current = null; }
-        if (optimize && body != null)
+        // libpcap turns its optimiser (and with it this refusal) off for code it cannot take (geneve,
+        // protochain, 802.11 header lengths, Prism): its zero rules would change verdicts there ("0 % x"
+        // rejects the packet at run time where x is 0).
+        if (optimize && body != null && !gen.NoOptimize)
         {
             root = Optimizer.Optimize(root, out bool rejectsAll);
-            // libpcap turns its optimiser (and with it this refusal) off after geneve or protochain.
-            if (rejectsAll && !gen.NoOptimize) throw new PcapException("expression rejects all packets");
+            if (rejectsAll) throw new PcapException("expression rejects all packets");
         }
         return Assembler.Assemble(root);
     }

@@ -101,6 +101,7 @@ internal static class Optimizer
         uint? a = entry.A, x = entry.X;
         var mem = entry.Mem;
         bool own = false; // the entry's cells are shared: copied before the first store
+        bool zeroRule = b.DecidedByZeroRule && isRoot;
         foreach (var s in b.Stmts)
         {
             int cls = Op.Class(s.Code);
@@ -123,7 +124,8 @@ internal static class Optimizer
                 case Op.ALU:
                     {
                         uint? r = Op.Src(s.Code) == Op.X ? x : s.K;
-                        a = Alu(s.Code, a, r);
+                        // The zero rule ("op #0") decides the root's test only (see below).
+                        a = zeroRule && r == 0 && Op.AluOp(s.Code) is Op.MUL or Op.AND ? 0 : Alu(s.Code, a, r);
                         break;
                     }
                 case Op.MISC:

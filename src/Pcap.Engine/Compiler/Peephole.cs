@@ -210,8 +210,6 @@ internal static class Peephole
                         else if (Op.Src(s.Code) == Op.K && op != Op.NEG && s.K == 0 && op is Op.MUL or Op.AND)
                         {
                             if (a == null) b.DecidedByZeroRule = true;
-                            s = new Stmt(Op.LD | Op.IMM, 0);
-                            changed = true;
                             r = 0;
                         }
                         else if (Op.Src(s.Code) == Op.X && op != Op.NEG && a == 0 && op is Op.MUL or Op.DIV or Op.MOD or Op.AND or Op.LSH or Op.RSH)

@@ -51,4 +51,5 @@ public enum StatsSource
     Dead = 2,
     Counters = 3,
     PacketSocket = 4,
+    Xdp = 5,
 }

@@ -11,12 +11,14 @@ namespace Pcap.Engine.Capture.Netmap;
 /// the environment maps onto netmap ports (README.md, "netmap"):
 /// <c>PCAP_NETMAP_DEVICES="eth0=netmap:eth0*,eth1=netmap:eth1"</c> maps the names listed;
 /// <c>PCAP_NETMAP=1</c> maps every other interface name NAME to <c>netmap:NAME*</c> (transparent mode).
+/// With PCAP_FANOUT set too, a mapped name opens the first free hw ring pair instead (NetmapHandle).
 /// </summary>
 public sealed class NetmapCaptureModule : CaptureModule
 {
     public override bool Claims(string device) => PortName.IsNetmapName(device) || Mapped(device) != null;
 
-    public override LiveHandle Create(string device) => new NetmapHandle(device, Mapped(device) ?? device);
+    public override LiveHandle Create(string device) =>
+        Mapped(device) is { } port ? new NetmapHandle(device, port, mapped: true) : new NetmapHandle(device, device);
 
     /// <summary>libpcap answers pcap_lookupnet for netmap names without asking the kernel (a mapped ordinary name is still asked).</summary>
     public override bool HasNoNetwork(string device) => PortName.IsNetmapName(device);

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using Pcap.Engine.Capture.Linux;
 using Pcap.Engine.Handles;
 using Pcap.Engine.Interop;
 
@@ -10,8 +11,10 @@ namespace Pcap.Engine.Capture.Netmap;
 /// mapped, the RX rings walked by <see cref="NetmapReceiver"/>. Unlike libpcap's pcap-netmap.c it
 /// counts delivered packets, honours the timeout and non-blocking mode, wakes on pcap_breakloop,
 /// syncs injected frames and reports a full TX ring, and can forward every frame (transparent mode).
+/// An ordinary name mapped onto all hw rings of a port while PCAP_FANOUT is set takes the first hw ring
+/// pair no other process holds (<see cref="RegisterNextRing"/>), so N processes share the port by ring.
 /// </summary>
-public sealed unsafe class NetmapHandle(string device, string portName) : LiveHandle(device)
+public sealed unsafe class NetmapHandle(string device, string portName, bool mapped = false) : LiveHandle(device)
 {
     const int DltEn10Mb = 1;
     const int PacketMreqSize = 16; // struct packet_mreq
@@ -44,7 +47,12 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
                 return PcapError.RfmonNotSup;
             }
             port = Netmap.PortName.Parse(portName);
-            Register();
+            if (!FanoutOption.TryParse(Environment.GetEnvironmentVariable(FanoutOption.Variable), out var fanout, out string fanoutError))
+                throw new PcapException(PcapError.Error, fanoutError);
+            bool byRing = mapped && fanout != null && port.Mode is NetmapAbi.RegAllNic or NetmapAbi.RegNicSw;
+            Open();
+            if (byRing) RegisterNextRing();
+            else if (Register(port.Mode, port.RingId, port.Flags) is int errno and not 0) throw RegisterError(errno);
             if (PromiscOption && port.Interface != null) SetPromisc(port.Interface);
             wakeFd = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             if (wakeFd < 0) throw Errno("netmap: eventfd", Marshal.GetLastPInvokeError());
@@ -53,7 +61,7 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
             Snapshot = snap;
             LinkType = DltEn10Mb;
             Precision = PrecisionOption;
-            receiver = new NetmapReceiver(nifp, port.Transparent) { SnapLength = snap, Precision = PrecisionOption };
+            receiver = new NetmapReceiver(nifp, port.Transparent && !byRing) { SnapLength = snap, Precision = PrecisionOption };
             Block->WakeFd = wakeFd;
             Block->Promisc = PromiscOption ? 1 : 0;
             Block->StatsSource = StatsSource.Counters;
@@ -68,35 +76,31 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         }
     }
 
-    void Register()
+    void Open()
     {
         fd = Libc.Open("/dev/netmap", Libc.O_RDWR | Libc.O_CLOEXEC);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            int code = errno is 1 or 13 ? PcapError.PermDenied : PcapError.Error; // EPERM, EACCES
+            int code = errno is EPERM or EACCES ? PcapError.PermDenied : PcapError.Error;
             throw new PcapException(code, Libc.ErrnoMessage($"netmap: cannot open /dev/netmap for {portName}", errno));
         }
+    }
+
+    /// <summary>Registers the port's rings (NIOCCTRL) and maps its memory; the errno of a refused register, else 0.</summary>
+    int Register(uint mode, ushort ringId, ulong flags)
+    {
         NmreqHeader header = default;
         NmreqRegister body = default;
         header.Version = NetmapAbi.Api;
         header.ReqType = NetmapAbi.ReqRegister;
         System.Text.Encoding.UTF8.GetBytes(port!.KernelName, new Span<byte>(header.Name, NetmapAbi.NameSize - 1));
         header.Body = (ulong)&body;
-        body.Mode = port.Mode;
-        body.RingId = port.RingId;
-        body.Flags = port.Flags;
+        body.Mode = mode;
+        body.RingId = ringId;
+        body.Flags = flags;
         body.MemId = port.MemId;
-        if (Libc.Ioctl(fd, NetmapAbi.NIOCCTRL, &header) < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw errno switch
-            {
-                6 => new PcapException(PcapError.NoSuchDevice, $"netmap: no such port {port.KernelName}"), // ENXIO
-                1 or 13 => new PcapException(PcapError.PermDenied, Libc.ErrnoMessage($"netmap: cannot register {port.KernelName}", errno)),
-                _ => Errno($"netmap: cannot register {port.KernelName}", errno),
-            };
-        }
+        if (Libc.Ioctl(fd, NetmapAbi.NIOCCTRL, &header) < 0) return Marshal.GetLastPInvokeError();
         region = (byte*)Libc.Mmap(null, (nuint)body.MemSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
         if (region == Libc.MapFailed)
         {
@@ -105,6 +109,37 @@ public sealed unsafe class NetmapHandle(string device, string portName) : LiveHa
         }
         regionSize = (nuint)body.MemSize;
         nifp = (NetmapIf*)(region + body.Offset);
+        return 0;
+    }
+
+    PcapException RegisterError(int errno) => errno switch
+    {
+        ENXIO => new PcapException(PcapError.NoSuchDevice, $"netmap: no such port {port!.KernelName}"),
+        EPERM or EACCES => new PcapException(PcapError.PermDenied, Libc.ErrnoMessage($"netmap: cannot register {port!.KernelName}", errno)),
+        _ => Errno($"netmap: cannot register {port!.KernelName}", errno),
+    };
+
+    /// <summary>
+    /// PCAP_FANOUT on netmap: processes agree on rings through netmap itself. Hw ring pair 0, 1, ... is
+    /// registered alone (NR_REG_ONE_NIC) and exclusively (NR_EXCLUSIVE): netmap refuses a ring another
+    /// process holds (EBUSY), and the first it grants is ours; a ring id past the last one is EINVAL,
+    /// so when every ring is held the activation fails saying so. The host rings are not bound: the
+    /// port is cut off from the host stack as with <c>netmap:IF</c>, and the variable's mode does not
+    /// apply (the NIC's own hashing picks the ring).
+    /// </summary>
+    void RegisterNextRing()
+    {
+        ulong flags = port!.Flags | NetmapAbi.Exclusive;
+        for (int ring = 0; ring <= ushort.MaxValue; ring++)
+        {
+            int errno = Register(NetmapAbi.RegOneNic, (ushort)ring, flags);
+            if (errno == 0) return;
+            if (errno == EINVAL && ring > 0)
+                throw new PcapException(PcapError.Error,
+                    $"netmap: {FanoutOption.Variable}: all {ring} hw rings of {port.KernelName} are held by other processes");
+            if (errno != EBUSY) throw RegisterError(errno);
+        }
+        throw RegisterError(EBUSY);
     }
 
     // Promiscuous mode as libpcap's Linux module sets it: a PACKET_MR_PROMISC membership on a packet

@@ -7,7 +7,7 @@ public static class XdpAbi
 {
     public const int AF_XDP = 44, SOL_XDP = 283;
     public const int XDP_MMAP_OFFSETS = 1, XDP_RX_RING = 2, XDP_TX_RING = 3, XDP_UMEM_REG = 4,
-        XDP_UMEM_FILL_RING = 5, XDP_UMEM_COMPLETION_RING = 6, XDP_STATISTICS = 7;
+        XDP_UMEM_FILL_RING = 5, XDP_UMEM_COMPLETION_RING = 6;
     public const ushort XDP_COPY = 1 << 1, XDP_ZEROCOPY = 1 << 2;
     public const long XDP_PGOFF_RX_RING = 0, XDP_PGOFF_TX_RING = 0x80000000,
         XDP_UMEM_PGOFF_FILL_RING = 0x100000000, XDP_UMEM_PGOFF_COMPLETION_RING = 0x180000000;
@@ -63,17 +63,5 @@ public static class XdpAbi
         public uint IfIndex;
         public uint QueueId;
         public uint SharedUmemFd;
-    }
-
-    /// <summary>struct xdp_statistics.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Statistics
-    {
-        public ulong RxDropped;
-        public ulong RxInvalidDescs;
-        public ulong TxInvalidDescs;
-        public ulong RxRingFull;
-        public ulong RxFillRingEmptyDescs;
-        public ulong TxRingEmptyDescs;
     }
 }
