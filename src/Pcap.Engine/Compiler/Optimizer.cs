@@ -432,29 +432,48 @@ internal static class Optimizer
     /// </summary>
     internal static List<Block> TopoOrder(Block root)
     {
-        var post = new List<Block>();
+        var post = new List<Block>(t_lastOrderCount);
         int mark = NewMark();
-        var stack = t_topoStack ??= new Stack<(Block, bool)>();
-        stack.Clear();
-        stack.Push((root, false));
-        while (stack.Count > 0)
+        // The work stack: a block to expand, or (done) one whose successors are all laid out.
+        var blocks = t_stackBlocks ??= new Block[64];
+        var done = t_stackDone ??= new bool[64];
+        int n = 0;
+        blocks[n] = root;
+        done[n++] = false;
+        int deepest = n;
+        while (n > 0)
         {
-            var (b, done) = stack.Pop();
-            if (done) { post.Add(b); continue; }
+            var b = blocks[--n];
+            if (done[n]) { post.Add(b); continue; }
             if (b.Mark == mark) continue;
             b.Mark = mark;
-            stack.Push((b, true));
-            if (b.IsReturn) continue;
-            if (b.Jf != null && b.Jf.Mark != mark) stack.Push((b.Jf, false));
-            if (b.Jt != null && b.Jt.Mark != mark) stack.Push((b.Jt, false));
+            if (n + 3 > blocks.Length)
+            {
+                System.Array.Resize(ref blocks, blocks.Length * 2);
+                System.Array.Resize(ref done, done.Length * 2);
+                t_stackBlocks = blocks;
+                t_stackDone = done;
+            }
+            blocks[n] = b;
+            done[n++] = true;
+            if (!b.IsReturn)
+            {
+                if (b.Jf != null && b.Jf.Mark != mark) { blocks[n] = b.Jf; done[n++] = false; }
+                if (b.Jt != null && b.Jt.Mark != mark) { blocks[n] = b.Jt; done[n++] = false; }
+            }
+            if (n > deepest) deepest = n;
         }
+        System.Array.Clear(blocks, 0, deepest); // the thread's buffer keeps no graph alive
         post.Reverse();
         for (int i = 0; i < post.Count; i++) post[i].Id = i;
+        t_lastOrderCount = post.Count;
         return post;
     }
 
-    /// <summary>TopoOrder's work stack, kept for the thread's next walk (it is empty between walks).</summary>
-    [System.ThreadStatic] private static Stack<(Block, bool)>? t_topoStack;
+    /// <summary>TopoOrder's work stack, kept for the thread's next walk, and the size of its last order.</summary>
+    [System.ThreadStatic] private static Block[]? t_stackBlocks;
+    [System.ThreadStatic] private static bool[]? t_stackDone;
+    [System.ThreadStatic] private static int t_lastOrderCount;
 
     /// <summary>Bypasses unconditional blocks with no statements.</summary>
     private static Block Skip(Block root)
