@@ -8,6 +8,12 @@ NETMAP_ARCHIVE := $(wildcard ../shared/netmap/netmap-*.tar.xz)
 GUEST_SCRIPTS := $(wildcard compat-tests/guest/*.sh compat-tests/guest/*.txt compat-tests/guest/checks/*.sh bench/guest/*.sh)
 # Files copied into the guest's /test: test programs (built against the system pcap.h) and a capture.
 GUEST_FILES := build/test/netmap-client build/test/netmap-send build/sample.pcap build/guest/netmap/pkt-gen build/bench/guest-inject
+# sources2 (usbmon, Bluetooth checks 6x-*.sh): the capture program of compat-tests/sources.
+GUEST_FILES += build/test/sources-api build/test/hci-up build/test/as-nobody
+
+build/test/hci-up build/test/as-nobody: build/test/%: compat-tests/guest/%.c
+	@mkdir -p build/test
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: guest-image
 guest-image: build/guest/initramfs.cpio.gz

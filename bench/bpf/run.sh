@@ -9,6 +9,7 @@
 #  - bpf_filter and pcap_offline_filter called directly over the frames of the corpus's Ethernet
 #    capture, held in memory (200 rounds).
 cd "$(dirname "$0")/../.." || exit 1
+. bench/goal.sh
 prog=build/bench/bpf-bench
 ours="$(pwd)/build/lib/libpcap.so.1"
 capture=../shared/compat/filters/synthetic/EN10MB.pcap
@@ -30,6 +31,7 @@ row() {
 	s=$(median <"$dir/sys") o=$(median <"$dir/ours")
 	awk -v l="$label" -v s="$s" -v o="$o" -v g="$goal" \
 		'BEGIN { printf "%-58s %10.1f M/s %10.1f M/s %8.2f   %s\n", l, s / 1e6, o / 1e6, (s > 0 ? o / s : 0), g }'
+	[ "$goal" = - ] || goal "$label" "$(awk -v s="$s" -v o="$o" 'BEGIN { printf "%.2f", (s > 0 ? o / s : 0) }')" "$goal"
 }
 
 printf '%-58s %14s %14s %8s   %s\n' "what (median of $RUNS)" libpcap ours ours/libpcap goal
@@ -39,7 +41,7 @@ for kind in count mix; do
 	$prog gen "$dir/$kind.pcap" "$RECORDS" $kind || exit 1
 	cat "$dir/$kind.pcap" >/dev/null # cached: the filter and the reader are measured, not the disk
 	[ $kind = count ] && what="no IP" || what="mixed"
-	row "pcap_loop + \"udp and dst port 53\", $((RECORDS / 1000000)) M x 60 B, $what" ">= 3.00" \
+	row "pcap_loop + \"udp and dst port 53\", $((RECORDS / 1000000)) M x 60 B, $what" ">= 3" \
 		$prog loop "$dir/dns.txt" "$dir/$kind.pcap" "$RECORDS"
 	# What bounds the row above: the same loop with a one-instruction program that rejects every
 	# packet, i.e. reading the file with the cheapest filter there is.

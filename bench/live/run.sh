@@ -4,9 +4,13 @@
 # tcpdump -w /dev/null capturing on the other end on each library in turn: the capturing process's
 # CPU time per packet (from /proc/PID/task/*/schedstat), split into user and system time, and its
 # drops. Then the same with the reader stopped for a moment (drops), a counting pcap_loop (the
-# library alone), and pcap_inject frames/s. LIVE_BENCH_ROUNDS rounds of each (3), then the mean.
+# library alone), and pcap_inject frames/s. LIVE_BENCH_ROUNDS rounds of each (3), then the medians.
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
+. bench/goal.sh
+# med FILE COLUMN: the median of a column of the rounds' figures.
+med() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+ratio() { awk -v o="$1" -v s="$2" 'BEGIN { printf "%.2f", (s > 0 ? o / s : 0) }'; }
 [ "$(id -u)" = 0 ] || { echo "live bench: needs root for network namespaces; skipped"; exit 0; }
 . compat-tests/live/netns.sh
 tmp=$(mktemp -d)
@@ -72,7 +76,9 @@ for round in $(seq "$ROUNDS"); do
 	}'
 	echo "$s_cpu $o_cpu" >>"$tmp/capture.ratios"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0) }' "$tmp/capture.ratios"
+s=$(med "$tmp/capture.ratios" 1) o=$(med "$tmp/capture.ratios" 2)
+echo "  median: CPU per packet  libpcap $s ns  ours $o ns  ratio ours/libpcap $(ratio "$o" "$s")"
+goal "live tcpdump -w /dev/null, CPU per packet" "$(ratio "$o" "$s")" "<= 0.3"
 
 # A reader that falls behind: tcpdump stopped for STALL seconds while the sender runs. What the ring
 # holds meanwhile is kept; the rest is dropped by the kernel.
@@ -83,7 +89,12 @@ for round in $(seq "$ROUNDS"); do
 	set -- $(capture ours stall)
 	o_cap=$2 o_drop=$3
 	printf "  round %d: dropped  libpcap %8d of %d    ours %8d of %d\n" "$round" "$s_drop" "$((s_cap + s_drop))" "$o_drop" "$((o_cap + o_drop))"
+	echo "$s_drop $o_drop" >>"$tmp/stall.drops"
 done
+s=$(med "$tmp/stall.drops" 1) o=$(med "$tmp/stall.drops" 2)
+echo "  median: dropped  libpcap $s  ours $o"
+# (with no drops on libpcap's side, any drop of ours fails the goal)
+goal "live tcpdump stopped for $STALL s: drops ours/libpcap" "$(awk -v o="$o" -v s="$s" 'BEGIN { printf "%.2f", (s > 0 ? o / s : o > 0 ? 99 : 0) }')" "<= 1"
 
 # The library alone: pcap_loop with a callback that only counts (getrusage CPU per packet), and
 # under it the floor: a bare TPACKET_V3 reader with no library, on libpcap's ring and on ours.
@@ -117,10 +128,10 @@ for round in $(seq "$ROUNDS"); do
 	}'
 	echo "$s_cpu $o_cpu $b8 $b4" >>"$tmp/loop.ratios"
 done
-awk '{ s += $1; o += $2; b8 += $3; b4 += $4; n++ } END {
-	printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0)
-	printf "        bare ring reader: 8 x 256 KiB %.1f ns, 4 x 1 MiB %.1f ns\n", b8 / n, b4 / n
-}' "$tmp/loop.ratios"
+s=$(med "$tmp/loop.ratios" 1) o=$(med "$tmp/loop.ratios" 2)
+echo "  median: CPU per packet  libpcap $s ns  ours $o ns  ratio ours/libpcap $(ratio "$o" "$s")"
+echo "          bare ring reader: 8 x 256 KiB $(med "$tmp/loop.ratios" 3) ns, 4 x 1 MiB $(med "$tmp/loop.ratios" 4) ns (the floor / libpcap: $(ratio "$(med "$tmp/loop.ratios" 4)" "$s"))"
+goal "live pcap_loop (counting callback), CPU per packet" "$(ratio "$o" "$s")" "<= 0.3"
 
 # pcap_next_ex in a loop: a packet a call; the last packet of each block is copied before the block
 # goes back to the kernel (libpcap copies every packet).
@@ -136,7 +147,8 @@ for round in $(seq "$ROUNDS"); do
 	}'
 	echo "$s_cpu $o_cpu" >>"$tmp/nextex.ratios"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: CPU per packet  libpcap %.1f ns  ours %.1f ns  ratio ours/libpcap %.2f\n", s / n, o / n, o / s }' "$tmp/nextex.ratios"
+s=$(med "$tmp/nextex.ratios" 1) o=$(med "$tmp/nextex.ratios" 2)
+echo "  median: CPU per packet  libpcap $s ns  ours $o ns  ratio ours/libpcap $(ratio "$o" "$s")"
 
 echo "pcap_inject: $INJECT frames of 64 bytes"
 for round in $(seq "$ROUNDS"); do
@@ -145,4 +157,5 @@ for round in $(seq "$ROUNDS"); do
 	awk -v s="$s" -v o="$o" -v r="$round" 'BEGIN { printf "  round %d: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", r, s, o, (s > 0 ? o / s : 0) }'
 	echo "$s $o" >>"$tmp/inject.rates"
 done
-awk '{ s += $1; o += $2; n++ } END { printf "  mean: libpcap %d frames/s  ours %d frames/s  ratio ours/libpcap %.2f\n", s / n, o / n, (s > 0 ? o / s : 0) }' "$tmp/inject.rates"
+s=$(med "$tmp/inject.rates" 1) o=$(med "$tmp/inject.rates" 2)
+echo "  median: libpcap $s frames/s  ours $o frames/s  ratio ours/libpcap $(ratio "$o" "$s")"

@@ -5,6 +5,7 @@
 # wall-clock time over all runs (the machines are shared: the lowest is the run the neighbours disturbed
 # least) and the median CPU time (user and kernel). Goal (issue 14): ours at most 5 ms more than libpcap.
 cd "$(dirname "$0")/../.." || exit 1
+. bench/goal.sh
 prog=build/bench/startup
 ours="$(pwd)/build/lib/libpcap.so.1"
 runs=${STARTUP_RUNS:-100}
@@ -28,4 +29,6 @@ for what in open tcpdump; do
 		"$(awk -v a="$ow" -v b="$sw" 'BEGIN { printf "%+.2f", a - b }')" "<= +5 ms"
 	printf '%-10s %-22s %10s %10s %12s %10s\n' "$what" "CPU ms, median" "$sc" "$oc" \
 		"$(awk -v a="$oc" -v b="$sc" 'BEGIN { printf "%+.2f", a - b }')" ""
+	goal "start-up, $what: ms more than libpcap (lowest wall time)" "$(awk -v a="$ow" -v b="$sw" 'BEGIN { printf "%.2f", a - b }')" "<= 5"
+	goal "start-up, $what: ms more than libpcap (median CPU time)" "$(awk -v a="$oc" -v b="$sc" 'BEGIN { printf "%.2f", a - b }')" "<= 5"
 done

@@ -15,6 +15,7 @@ boot() { # ACCEL CPU MODE LOG SECONDS
 	timeout -k 5 "$5" qemu-system-x86_64 -accel "$1" -cpu "$2" -m 2048 -smp 2 \
 		-kernel "/boot/vmlinuz-$KVER" -initrd "$IMAGE" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 pcap.mode=$3${GUEST_ONLY:+ pcap.only=$GUEST_ONLY}" \
+		-device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0 \
 		-nic none -display none -monitor none -serial "file:$4" -no-reboot </dev/null >/dev/null 2>&1
 }
 

@@ -24,7 +24,7 @@ same() {
 
 # Every operation on a handle never activated, for a name of each capture module: libpcap's
 # pcap_not_initialized answers (and the few operations that work before activation).
-unactivated_names="lo any netmap:x vale0:p nflog nfqueue:3 dbus-system dbus-session"
+unactivated_names="lo any netmap:x vale0:p nflog nfqueue:3 dbus-system dbus-session usbmon0 bluetooth0 bluetooth-monitor"
 "$t/sources-unactivated" $unactivated_names >"$tmp/unact.sys" 2>&1
 "$ours" "$t/sources-unactivated" $unactivated_names >"$tmp/unact.ours" 2>&1
 for name in $unactivated_names; do
@@ -409,3 +409,50 @@ for kind in nflog nfqueue; do
 		if [ "$(bound 9)" = 0 ]; then pass "sigkill-unbinds-$kind-$lib"; else fail "sigkill-unbinds-$kind-$lib" "group 9 still bound after SIGKILL"; fi
 	done
 done
+
+# ---- usbmon and Bluetooth on this host (captures on them are checked in the test guest,
+# compat-tests/guest/checks/6x-*.sh): what each library answers when the kernel lacks the module,
+# the device or the permission, and names libpcap's modules do not claim. Only the activation's
+# line is compared (a host that has the source would capture, and libpcap's reads there ignore the
+# timeout).
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all"
+usb_bt_case() { # NAME DEVICE [RUNNER...]
+	name=$1
+	dev=$2
+	shift 2
+	timeout 10 "$@" "$t/sources-api" "$dev" 1 -t 100 2>&1 | head -1 >"$tmp/usbbt-$name.sys"
+	timeout 10 "$@" "$ours" "$t/sources-api" "$dev" 1 -t 100 2>&1 | head -1 >"$tmp/usbbt-$name.ours"
+	if grep -q '^activate ' "$tmp/usbbt-$name.sys"; then
+		same "usb-bt-$name" "$tmp/usbbt-$name.sys" "$tmp/usbbt-$name.ours"
+	else
+		fail "usb-bt-$name" "the system libpcap printed: $(cat "$tmp/usbbt-$name.sys")"
+	fi
+}
+for case in "usbmon0 usbmon0" "usbmon-bus usbmon7" "usbmon-path /dev/usbmon0" "usbmon-suffix usbmon1x" \
+	"usbmon-sign usbmon+1" "usbmon-negative usbmon-1" "usbmon-blank usbmon 1" "bluetooth0 bluetooth0" \
+	"bluetooth-path /x/bluetooth2" "bluetooth-sign bluetooth+1" "bluetooth-bare bluetooth" "bluetooth-monitor bluetooth-monitor" \
+	"bluetooth-monitor-path /dev/bluetooth-monitor"; do
+	set -- $case
+	usb_bt_case "$1" "${case#* }" env
+done
+usb_bt_case usbmon-no-permission usbmon0 $nobody
+usb_bt_case bluetooth-no-permission bluetooth0 $nobody
+usb_bt_case bluetooth-monitor-no-permission bluetooth-monitor $nobody
+for lib in sys ours; do
+	run=""
+	[ $lib = ours ] && run=$ours
+	timeout 10 $run tcpdump -i usbmon0 -c 1 >/dev/null 2>"$tmp/tcpdump-usbmon.$lib"
+	timeout 10 $run tcpdump -i bluetooth-monitor -c 1 >/dev/null 2>"$tmp/tcpdump-btmon.$lib"
+	timeout 10 $run tcpdump -D 2>/dev/null | grep -E 'usbmon|bluetooth' >"$tmp/tcpdump-D-usbbt.$lib"
+done
+if [ -e /dev/usbmon0 ]; then
+	skip usb-bt-tcpdump-usbmon0 "this host has usbmon: tcpdump captures there (checked in the guest)"
+else
+	same usb-bt-tcpdump-usbmon0 "$tmp/tcpdump-usbmon.sys" "$tmp/tcpdump-usbmon.ours"
+fi
+same usb-bt-tcpdump-bluetooth-monitor "$tmp/tcpdump-btmon.sys" "$tmp/tcpdump-btmon.ours"
+if [ -s "$tmp/tcpdump-D-usbbt.sys" ]; then
+	same usb-bt-findalldevs "$tmp/tcpdump-D-usbbt.sys" "$tmp/tcpdump-D-usbbt.ours"
+else
+	fail usb-bt-findalldevs "tcpdump -D on the system libpcap lists no usbmon or Bluetooth device"
+fi

@@ -35,6 +35,8 @@ enum pcap_stats_source {
 	PCAP_STATS_COUNTERS = 3,      /* ps_recv/ps_drop/ps_ifdrop kept by the capture module */
 	PCAP_STATS_PACKET_SOCKET = 4, /* Linux: PACKET_STATISTICS on stats_fd, accumulated */
 	PCAP_STATS_XDP = 5,           /* AF_XDP: ps_recv kept by the module, ps_drop from XDP_STATISTICS on stats_fd */
+	PCAP_STATS_USBMON = 6,        /* usbmon: MON_IOCG_STATS on stats_fd, ps_recv = delivered + queued */
+	PCAP_STATS_BLUETOOTH = 7,     /* Bluetooth HCI: HCIGETDEVINFO on stats_fd, device id in ifdrop_base */
 };
 
 struct pcap_handle {
@@ -47,7 +49,7 @@ struct pcap_handle {
 	uint64_t ps_recv;            /*  24 */
 	uint64_t ps_drop;            /*  32 */
 	uint64_t ps_ifdrop;          /*  40 */
-	uint64_t ifdrop_base;        /*  48 interface drops counted at activation */
+	uint64_t ifdrop_base;        /*  48 interface drops counted at activation (Bluetooth: the HCI device id) */
 	char ifname[32];             /*  56 device name for /sys/class/net/<if>/statistics */
 	int64_t engine;              /*  88 GCHandle of the managed handle object */
 	char errbuf[PCAP_HANDLE_ERRBUF + 8]; /* 96 */

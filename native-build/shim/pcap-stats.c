@@ -5,6 +5,8 @@
 
 int pcap_stats_packet_socket(struct pcap_handle *h, struct pcap_stat *ps);
 int pcap_stats_xdp(struct pcap_handle *h, struct pcap_stat *ps);
+int pcap_stats_usbmon(struct pcap_handle *h, struct pcap_stat *ps);
+int pcap_stats_bluetooth(struct pcap_handle *h, struct pcap_stat *ps);
 
 static int stats_error(struct pcap_handle *h, const char *text, int code)
 {
@@ -31,6 +33,10 @@ int pcap_stats(pcap_t *p, struct pcap_stat *ps)
 		return pcap_stats_packet_socket(h, ps);
 	case PCAP_STATS_XDP:
 		return pcap_stats_xdp(h, ps);
+	case PCAP_STATS_USBMON:
+		return pcap_stats_usbmon(h, ps);
+	case PCAP_STATS_BLUETOOTH:
+		return pcap_stats_bluetooth(h, ps);
 	default:
 		return stats_error(h, "This handle hasn't been activated yet", PCAP_ERROR_NOT_ACTIVATED);
 	}

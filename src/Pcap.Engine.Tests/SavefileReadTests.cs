@@ -85,6 +85,35 @@ public unsafe partial class SavefileReadTests
         Assert.Equal(60u, accepted[0].CapLen);
     }
 
+    // ld len; jset #1: odd wire lengths pass, even ones are rejected.
+    static Bpf.Program OddLengths() =>
+        new([new Instruction(0x80, 0, 0, 0), new Instruction(0x45, 0, 1, 1), new Instruction(0x06, 0, 0, 65535), new Instruction(0x06, 0, 0, 0)]);
+
+    [Fact]
+    public void NextExFiltersBatchedRecordsAndAFilterChangeRereadsTheRejectedOnes()
+    {
+        // Record i has wire length 60 + i: the odd ones pass. pcap_next_ex takes records in batches; a new
+        // filter gives back the packets not yet handed out, so the records after the last one handed out
+        // (rejected by the old filter or not) are judged by the new one, as libpcap reading one at a time.
+        var parts = new byte[11][];
+        parts[0] = SavefileTestFile.FileHeader();
+        for (int i = 0; i < 10; i++)
+            parts[i + 1] = SavefileTestFile.Record((uint)i, 0, 60, 60 + (uint)i);
+        using var handle = SavefileTestFile.Open(SavefileTestFile.Concat(parts));
+        handle.Filter = OddLengths();
+        Assert.Equal(1, handle.NextEx(out var header, out _));
+        Assert.Equal(1, header->TvSec);
+        Assert.Equal(1, handle.NextEx(out header, out _));
+        Assert.Equal(3, header->TvSec);
+        handle.Filter = new Bpf.Program([new Instruction(0x06, 0, 0, 65535)]);
+        for (int i = 4; i < 10; i++)
+        {
+            Assert.Equal(1, handle.NextEx(out header, out _));
+            Assert.Equal(i, header->TvSec);
+        }
+        Assert.Equal(PcapError.Break, handle.NextEx(out _, out _));
+    }
+
     [LibraryImport("libc", EntryPoint = "fdopen")]
     private static partial IntPtr Fdopen(int fd, byte* mode);
 

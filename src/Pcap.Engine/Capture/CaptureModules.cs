@@ -11,6 +11,8 @@ public static class CaptureModules
 {
     public static readonly IReadOnlyList<CaptureModule> All =
     [
+        new Bluetooth.BluetoothCaptureModule(),
+        new Usb.UsbCaptureModule(),
         new Netfilter.NetfilterCaptureModule(),
         new Netmap.NetmapCaptureModule(),
         new DBus.DBusCaptureModule(),

@@ -52,4 +52,8 @@ public enum StatsSource
     Counters = 3,
     PacketSocket = 4,
     Xdp = 5,
+    /// <summary>usbmon: MON_IOCG_STATS on StatsFd, ps_recv the packets delivered plus those queued.</summary>
+    Usbmon = 6,
+    /// <summary>Bluetooth HCI: HCIGETDEVINFO on StatsFd for the device numbered IfdropBase.</summary>
+    Bluetooth = 7,
 }

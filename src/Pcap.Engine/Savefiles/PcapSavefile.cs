@@ -157,7 +157,7 @@ public sealed unsafe class PcapSavefile : SavefileHandle
         return 1;
     }
 
-    private protected override int TakeBuffered(Batch batch, int n, int room)
+    private protected override int TakeBuffered(Batch batch, int n, int room, Bpf.Program? filter)
     {
         if (!plain) return n;
         long position = Input.Position, available = Input.Available;
@@ -174,18 +174,23 @@ public sealed unsafe class PcapSavefile : SavefileHandle
             long recordSize = RecordHeaderSize + (long)caplen;
             if (caplen > limit || available < recordSize)
                 break;
-            PacketHeader* h = batch.Headers + n;
-            h->TvSec = *(int*)r;
-            h->TvUsec = *(int*)(r + 4);
-            h->CapLen = caplen;
-            h->Len = *(uint*)(r + 12);
-            batch.Data[n] = r + RecordHeaderSize;
+            uint len = *(uint*)(r + 12);
+            if (filter == null || filter.Run(r + RecordHeaderSize, len, caplen) != 0)
+            {
+                PacketHeader* h = batch.Headers + n;
+                h->TvSec = *(int*)r;
+                h->TvUsec = *(int*)(r + 4);
+                h->CapLen = caplen;
+                h->Len = len;
+                batch.Data[n] = r + RecordHeaderSize;
+                if (n == 0) batchStart = position;
+                batch.Ends[n] = position + recordSize;
+                batch.BufferSizes[n] = size;
+                n++;
+            }
             r += recordSize;
             position += recordSize;
             available -= recordSize;
-            batch.Ends[n] = position;
-            batch.BufferSizes[n] = size;
-            n++;
         }
         Input.Position = position;
         return n;

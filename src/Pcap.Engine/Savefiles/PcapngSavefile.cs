@@ -282,7 +282,7 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
         header->TvUsec = (int)fraction;
     }
 
-    private protected override int TakeBuffered(Batch batch, int n, int room)
+    private protected override int TakeBuffered(Batch batch, int n, int room, Bpf.Program? filter)
     {
         // Enhanced packet blocks in this machine's byte order, on interfaces already described; anything
         // else (other blocks, damaged ones) goes through the next-packet step.
@@ -300,17 +300,22 @@ public sealed unsafe class PcapngSavefile : SavefileHandle
             uint interfaceId = *(uint*)(b + 8), caplen = *(uint*)(b + 20);
             if (interfaceId >= count || caplen > totalLength - 32 || caplen > snapshot)
                 break;
-            PacketHeader* h = batch.Headers + n;
-            SetTime(h, interfaceId, (ulong)*(uint*)(b + 12) << 32 | *(uint*)(b + 16));
-            h->CapLen = caplen;
-            h->Len = *(uint*)(b + 24);
-            batch.Data[n] = b + 28;
+            uint len = *(uint*)(b + 24);
+            if (filter == null || filter.Run(b + 28, len, caplen) != 0)
+            {
+                PacketHeader* h = batch.Headers + n;
+                SetTime(h, interfaceId, (ulong)*(uint*)(b + 12) << 32 | *(uint*)(b + 16));
+                h->CapLen = caplen;
+                h->Len = len;
+                batch.Data[n] = b + 28;
+                if (n == 0) batchStart = position;
+                batch.Ends[n] = position + totalLength;
+                batch.BufferSizes[n] = size;
+                n++;
+            }
             b += totalLength;
             position += totalLength;
             available -= totalLength;
-            batch.Ends[n] = position;
-            batch.BufferSizes[n] = size;
-            n++;
         }
         Input.Position = position;
         return n;

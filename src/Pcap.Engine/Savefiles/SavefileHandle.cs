@@ -73,10 +73,11 @@ public abstract unsafe partial class SavefileHandle : Handle
     /// <summary>
     /// The format's fast step for a run of plain records: from index <paramref name="n"/> of the batch on, the
     /// records that lie wholly in the read buffer and need nothing but their header copied, up to
-    /// <paramref name="room"/>; returns the new count. It stops at the first record that needs more (the
-    /// next-packet step then takes it). The base takes none.
+    /// <paramref name="room"/> that pass <paramref name="filter"/> (those it rejects are consumed); returns
+    /// the new count, and sets <see cref="batchStart"/> when it takes the batch's first record. It stops at the
+    /// first record that needs more (the next-packet step then takes it). The base takes none.
     /// </summary>
-    private protected virtual int TakeBuffered(Batch batch, int n, int room) => n;
+    private protected virtual int TakeBuffered(Batch batch, int n, int room, Bpf.Program? filter) => n;
 
     /// <summary>Where one batch's records go: headers and data for C, and what undoing the records after each takes.</summary>
     private protected readonly struct Batch(PacketHeader* headers, byte** data, long* ends, int* bufferSizes)
@@ -166,7 +167,7 @@ public abstract unsafe partial class SavefileHandle : Handle
     const int BatchCapacity = 64;
     Batch batch;
     // Where the batch's first record began, and libpcap's buffer size before it.
-    long batchStart;
+    private protected long batchStart;
     int batchStartSize;
     ReadyPackets* ready;
     // A bad record met behind the prepared packets: reported once pcap_next_ex has handed them out.
@@ -199,17 +200,12 @@ public abstract unsafe partial class SavefileHandle : Handle
             while (n < room)
             {
                 var filter = Filter;
-                if (filter == null)
-                {
-                    long start = Input.Position;
-                    int size = bufferSize, before = n;
-                    n = TakeBuffered(b, n, room);
-                    if (n > before)
-                    {
-                        if (before == 0) (batchStart, batchStartSize) = (start, size);
-                        continue;
-                    }
-                }
+                long start = Input.Position;
+                int size = bufferSize, before = n;
+                n = TakeBuffered(b, n, room, filter);
+                if (before == 0 && n > 0) batchStartSize = size;
+                if (Input.Position != start)
+                    continue;
                 int sizeBefore = bufferSize;
                 int status = NextPacket(b.Headers + n, out byte* data, mayRead: n == 0);
                 if (status == NotBuffered)

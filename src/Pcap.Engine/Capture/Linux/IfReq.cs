@@ -19,7 +19,7 @@ unsafe struct IfReq
         }
     }
 
-    public short Flags { get { fixed (byte* b = Bytes) return *(short*)(b + 16); } }
+    public short Flags { get { fixed (byte* b = Bytes) return *(short*)(b + 16); } set { fixed (byte* b = Bytes) *(short*)(b + 16) = value; } }
     public int Int { get { fixed (byte* b = Bytes) return *(int*)(b + 16); } }
     public ushort AddressFamily { get { fixed (byte* b = Bytes) return *(ushort*)(b + 16); } set { fixed (byte* b = Bytes) *(ushort*)(b + 16) = value; } }
     public uint InetAddress { get { fixed (byte* b = Bytes) return *(uint*)(b + 20); } } // sockaddr_in.sin_addr, network order

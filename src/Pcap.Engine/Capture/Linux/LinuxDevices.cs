@@ -54,7 +54,6 @@ static unsafe class LinuxDevices
             Description = "Pseudo-device that captures on all interfaces",
             Flags = PcapIfUp | PcapIfRunning | StatusNotApplicable,
         });
-        devices.Add(new Device("bluetooth-monitor") { Description = "Bluetooth Linux Monitor", Flags = PcapIfWireless | StatusNotApplicable });
     }
 
     /// <summary>libpcap's sockaddr lengths: sockaddr_in, sockaddr_in6, sockaddr_ll, else struct sockaddr.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
+using Pcap.Engine.Capture.Wireless;
 using Pcap.Engine.Handles;
 using Pcap.Engine.Interop;
 
@@ -15,7 +16,8 @@ namespace Pcap.Engine.Capture.Linux;
 /// </summary>
 public sealed unsafe partial class PacketSocketHandle : LiveHandle
 {
-    const int ArphrdEther = 1, ArphrdLoopback = 772, ArphrdNone = 0xfffe;
+    const int ArphrdEther = 1, ArphrdLoopback = 772, ArphrdIeee80211 = 801, ArphrdIeee80211Prism = 802,
+        ArphrdIeee80211Radiotap = 803, ArphrdNone = 0xfffe;
     const ushort EthPAll = 0x0003;
 
     int fd = -1;
@@ -23,6 +25,7 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
     bool cooked;
     int[] dataLinks = [];
     int vlanOffset = -1;
+    MonitorInterface? monitor; // monitor mode: the interface captured on instead of the device
     readonly int[] timestampTypes;
 
     public PacketSocketHandle(string device) : base(device)
@@ -66,9 +69,10 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
     public override int CanSetRfmon()
     {
         if (IsAny) return 0;
-        // Monitor mode goes through mac80211 (nl80211), which this module does not drive: a mac80211
-        // device is reported as able, as libpcap does, and activation then refuses rfmon.
-        return Directory.Exists($"/sys/class/net/{Device}/phy80211") || File.Exists($"/sys/class/net/{Device}/phy80211") ? 1 : 0;
+        // As libpcap: a mac80211 device is taken to support monitor mode (nl80211 can't be asked).
+        int status = MonitorInterface.IsMac80211(Device, out string error);
+        if (status < 0) Error = error;
+        return status;
     }
 
     public override int Activate()
@@ -149,7 +153,20 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         }
         else
         {
-            var ifr = new IfReq(Device);
+            // Monitor mode first (libpcap's enter_rfmon_mode): it changes the device captured on and its link type.
+            string captured = Device;
+            if (RfmonOption)
+            {
+                int entered = MonitorInterface.Enter(Device, fd, out monitor, out string monitorError);
+                if (entered == 0) return PcapError.RfmonNotSup;
+                if (entered < 0)
+                {
+                    Error = monitorError;
+                    return entered;
+                }
+                captured = monitor!.Name;
+            }
+            var ifr = new IfReq(captured);
             if (ifr.Ioctl(fd, Libc.SIOCGIFHWADDR, out int errno) < 0)
             {
                 if (errno == ENODEV)
@@ -173,6 +190,15 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
                 case ArphrdNone:
                     LinkType = DltRaw;
                     break;
+                case ArphrdIeee80211:
+                    LinkType = DltIeee80211;
+                    break;
+                case ArphrdIeee80211Prism:
+                    LinkType = DltPrismHeader;
+                    break;
+                case ArphrdIeee80211Radiotap:
+                    LinkType = DltIeee80211Radio;
+                    break;
                 default:
                     // No link-layer header this module can pass on: capture cooked, as libpcap does.
                     Libc.Close(fd);
@@ -187,19 +213,13 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
                     dataLinks = [DltLinuxSll, DltLinuxSll2];
                     break;
             }
-            var index = new IfReq(Device);
+            var index = new IfReq(captured);
             if (index.Ioctl(fd, Libc.SIOCGIFINDEX, out errno) < 0)
             {
                 Error = Libc.ErrnoMessage("SIOCGIFINDEX", errno);
                 return PcapError.Error;
             }
             ifindex = index.Int;
-
-            if (RfmonOption)
-            {
-                // Monitor mode needs a mac80211 monitor interface, which this module does not create.
-                return PcapError.RfmonNotSup;
-            }
 
             if (promisc)
             {
@@ -381,5 +401,7 @@ public sealed unsafe partial class PacketSocketHandle : LiveHandle
         if (Block->WakeFd >= 0) Libc.Close(Block->WakeFd);
         Block->WakeFd = -1;
         if (Block->StatsSource == StatsSource.PacketSocket) Block->StatsSource = StatsSource.NotActivated;
+        if (monitor != null && !monitor.Remove(out string error)) monitor.ReportNotRemoved(error);
+        monitor = null;
     }
 }

@@ -10,9 +10,10 @@ namespace Pcap.Engine.Capture.Netfilter;
 /// NETLINK_NETFILTER socket bound to the groups, copying whole packets up to the snap length.
 /// nflog delivers LINKTYPE_NFLOG (or the bare payload as DLT_IPV4 after pcap_set_datalink), nfqueue
 /// the raw packet as DLT_IPV4, and accepts every queued packet. Where it differs from libpcap:
-/// each queued packet is accepted as soon as it is received (before the callback, whatever the
-/// filter or a pcap_breakloop), the queue is bound fail-open (a full queue lets packets through),
-/// and at close the packets still in the socket are accepted; the read timeout is honoured and a
+/// each queued packet is accepted as soon as it arrives, by a thread of the handle's own
+/// (<see cref="QueueVerdicts"/>), whether or not the program reads, whatever the filter or a
+/// pcap_breakloop, and the packets still in the socket at close are accepted; the queue is bound
+/// fail-open (a full queue lets packets through); the read timeout is honoured and a
 /// non-blocking read with nothing to read returns 0 (libpcap ignores the timeout and reports
 /// EAGAIN as an error); pcap_breakloop wakes a blocked read at once; packets a break held back
 /// are delivered by the next read, never dropped. The selectable descriptor is an epoll set of the
@@ -23,6 +24,8 @@ namespace Pcap.Engine.Capture.Netfilter;
 public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
 {
     int fd = -1;
+    int readFd = -1;    // what reads receive from: the socket (nflog), the verdict thread's socket pair (nfqueue)
+    QueueVerdicts? verdicts;
     int selectFd = -1;  // epoll set: the socket and pendingFd
     int pendingFd = -1; // eventfd, readable while messages wait in the buffer
     bool isQueue;
@@ -35,7 +38,7 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
     uint sequence = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     public override int SelectableFd => selectFd;
-    public override int FileNo => fd;
+    public override int FileNo => readFd;
     public override int BufferSize => bufferSize;
     public override int[]? DataLinks => isQueue || !Activated ? null : [DltNflog, DltIpv4];
 
@@ -93,6 +96,12 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
         }
         Block->WakeFd = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
         if (Block->WakeFd < 0) return Fail("eventfd", Marshal.GetLastPInvokeError());
+        if (isQueue)
+        {
+            verdicts = QueueVerdicts.Start(fd, receiveSize, BufferSizeOption, Block, out readFd);
+            if (verdicts == null) return Fail("socketpair", Marshal.GetLastPInvokeError());
+        }
+        else readFd = fd;
         if (OpenSelectable() < 0) return PcapError.Error;
         Block->StatsSource = StatsSource.Counters;
         batch = new PacketBatch();
@@ -106,7 +115,7 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
         selectFd = Libc.EpollCreate1(Libc.EPOLL_CLOEXEC);
         if (selectFd < 0) return Fail("epoll_create1", Marshal.GetLastPInvokeError());
         var ev = new Libc.EpollEvent { Events = Libc.EPOLLIN };
-        if (Libc.EpollCtl(selectFd, Libc.EPOLL_CTL_ADD, fd, &ev) < 0 || Libc.EpollCtl(selectFd, Libc.EPOLL_CTL_ADD, pendingFd, &ev) < 0)
+        if (Libc.EpollCtl(selectFd, Libc.EPOLL_CTL_ADD, readFd, &ev) < 0 || Libc.EpollCtl(selectFd, Libc.EPOLL_CTL_ADD, pendingFd, &ev) < 0)
             return Fail("epoll_ctl", Marshal.GetLastPInvokeError());
         return 0;
     }
@@ -201,38 +210,15 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
                     return error == 0 ? 0 : -1;
                 }
                 if (isQueue && type == Nfnetlink.Type(Nfnetlink.SubsysQueue, Nfnetlink.QueuePacket))
-                    AcceptOne(message[..len]);
+                    QueueVerdicts.Accept(fd, message[..len]);
                 at += Nfnetlink.Align(len);
             }
         }
     }
 
-    /// <summary>The packet's id from NFQA_PACKET_HDR (libpcap's id; 0 when absent).</summary>
-    static uint PacketId(ReadOnlySpan<byte> message)
-    {
-        var walk = Nfnetlink.Attributes(message, message.Length);
-        while (walk.Next())
-            if (walk.Type == Nfnetlink.QueuePacketHdr && walk.DataLength >= 4)
-                return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(message[walk.DataOffset..]);
-        return 0;
-    }
-
-    /// <summary>libpcap's nfqueue_send_verdict with NF_ACCEPT; errors are ignored, as libpcap does.</summary>
-    void AcceptOne(ReadOnlySpan<byte> message)
-    {
-        if (message.Length < Nfnetlink.MessageHeaderLength) return;
-        byte* verdict = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(new Span<byte>(verdict, 4), Nfnetlink.Accept);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(new Span<byte>(verdict + 4, 4), PacketId(message));
-        byte* request = stackalloc byte[64];
-        int n = Nfnetlink.Write(new Span<byte>(request, 64), Nfnetlink.Type(Nfnetlink.SubsysQueue, Nfnetlink.QueueVerdict), Nfnetlink.Request,
-            ++sequence, 0, Nfnetlink.ResourceId(message), Nfnetlink.QueueVerdictHdr, new ReadOnlySpan<byte>(verdict, 8));
-        Libc.Send(fd, request, (nuint)n, 0);
-    }
-
     /// <summary>
     /// libpcap's netfilter_read_linux: the messages of one receive, each packet message delivered
-    /// (after the filter) through the batch; in a queue each packet is accepted when it is received.
+    /// (after the filter) through the batch; a queue's packets were accepted when they arrived.
     /// </summary>
     protected override int Read(int maxPackets, IPacketSink sink)
     {
@@ -285,26 +271,25 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
         long deadline = TimeoutOption > 0 ? Environment.TickCount64 + TimeoutOption : 0;
         for (;;)
         {
-            nint got = Libc.Recv(fd, buffer, (nuint)receiveSize, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC);
+            nint got = Libc.Recv(readFd, buffer, (nuint)receiveSize, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC);
             if (got >= 0)
             {
                 // MSG_TRUNC: the datagram's real length; what did not fit is lost (counted as a drop below).
                 length = (int)Math.Min(got, receiveSize);
                 cursor = 0;
-                if (isQueue) AcceptAll();
                 return length == 0 ? 0 : length;
             }
             int errno = Marshal.GetLastPInvokeError();
             if (errno == ENOBUFS)
             {
-                Block->PsDrop++; // the socket's queue overflowed: packets were lost (libpcap's packets_nobufs)
+                System.Threading.Interlocked.Increment(ref Block->PsDrop); // the socket's queue overflowed: packets were lost (libpcap's packets_nobufs)
                 continue;
             }
             if (errno != EAGAIN && errno != EINTR) return Fail("Can't receive packet", errno);
             if (Nonblock) return 0;
             int wait = TimeoutOption > 0 ? (int)Math.Max(0, deadline - Environment.TickCount64) : -1;
             if (wait == 0) return 0;
-            fds[0] = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+            fds[0] = new Libc.PollFd { Fd = readFd, Events = Libc.POLLIN };
             fds[1] = new Libc.PollFd { Fd = Block->WakeFd, Events = Libc.POLLIN };
             int r = Libc.Poll(fds, 2, wait);
             if (r < 0 && Marshal.GetLastPInvokeError() != EINTR) return Fail("poll", Marshal.GetLastPInvokeError());
@@ -314,21 +299,6 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
                 Unistd.Read(Block->WakeFd, &count, sizeof(ulong));
             }
             if (TakeBreak()) return PcapError.Break;
-        }
-    }
-
-    /// <summary>Accepts every queued packet of the receive at once, whatever happens to it after.</summary>
-    void AcceptAll()
-    {
-        var data = new ReadOnlySpan<byte>(buffer, length);
-        for (int at = 0; data.Length - at >= Nfnetlink.HeaderLength;)
-        {
-            var message = data[at..];
-            int len = (int)Nfnetlink.Length(message);
-            if (len < Nfnetlink.HeaderLength || len > message.Length) break;
-            if (Nfnetlink.MessageType(message) == Nfnetlink.Type(Nfnetlink.SubsysQueue, Nfnetlink.QueuePacket))
-                AcceptOne(message[..len]);
-            at += Nfnetlink.Align(len);
         }
     }
 
@@ -355,7 +325,7 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
             if (len > (uint)(length - cursor))
             {
                 // The end of a datagram larger than our buffer: the kernel kept the rest.
-                Block->PsDrop++;
+                System.Threading.Interlocked.Increment(ref Block->PsDrop);
                 cursor = length;
                 break;
             }
@@ -407,38 +377,29 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
 
     protected override int SetNonblockOp(bool nonblock)
     {
-        int flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
+        int flags = Libc.Fcntl(readFd, Libc.F_GETFL, 0);
         if (flags < 0) return Fail("F_GETFL", Marshal.GetLastPInvokeError());
         flags = nonblock ? flags | Libc.O_NONBLOCK : flags & ~Libc.O_NONBLOCK;
-        if (Libc.Fcntl(fd, Libc.F_SETFL, flags) < 0) return Fail("F_SETFL", Marshal.GetLastPInvokeError());
+        if (Libc.Fcntl(readFd, Libc.F_SETFL, flags) < 0) return Fail("F_SETFL", Marshal.GetLastPInvokeError());
         Nonblock = nonblock;
         return 0;
     }
 
     protected override int GetNonblockOp()
     {
-        int flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
+        int flags = Libc.Fcntl(readFd, Libc.F_GETFL, 0);
         if (flags < 0) return Fail("F_GETFL", Marshal.GetLastPInvokeError());
         return (flags & Libc.O_NONBLOCK) != 0 ? 1 : 0;
     }
 
     protected override void CloseModule()
     {
-        if (fd >= 0)
-        {
-            // Packets the kernel queued for us and nobody read yet: accept them before the queue goes
-            // (closing the socket would drop them).
-            if (isQueue && buffer != null)
-            {
-                nint got;
-                while ((got = Libc.Recv(fd, buffer, (nuint)receiveSize, Libc.MSG_DONTWAIT)) > 0)
-                {
-                    length = (int)got;
-                    AcceptAll();
-                }
-            }
-            Libc.Close(fd);
-        }
+        // The verdict thread accepts what is still queued before the socket goes.
+        verdicts?.Stop();
+        verdicts = null;
+        if (readFd >= 0 && readFd != fd) Libc.Close(readFd);
+        readFd = -1;
+        if (fd >= 0) Libc.Close(fd);
         fd = -1;
         length = cursor = 0;
         if (buffer != null) NativeMemory.Free(buffer);
