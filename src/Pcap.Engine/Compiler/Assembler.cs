@@ -97,7 +97,8 @@ internal static class Assembler
             return b;
         }
         root = Resolve(root);
-        var seen = new HashSet<Block> { root };
+        int mark = Optimizer.NewMark();
+        root.Mark = mark;
         var stack = new Stack<Block>();
         stack.Push(root);
         while (stack.Count > 0)
@@ -106,8 +107,8 @@ internal static class Assembler
             if (b.IsReturn) continue;
             b.Jt = Resolve(b.Jt!);
             b.Jf = Resolve(b.Jf!);
-            if (seen.Add(b.Jt)) stack.Push(b.Jt);
-            if (seen.Add(b.Jf)) stack.Push(b.Jf);
+            if (b.Jt.Mark != mark) { b.Jt.Mark = mark; stack.Push(b.Jt); }
+            if (b.Jf.Mark != mark) { b.Jf.Mark = mark; stack.Push(b.Jf); }
         }
         return root;
     }

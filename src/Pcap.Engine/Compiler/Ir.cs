@@ -65,6 +65,11 @@ internal sealed class Block
 
     public bool IsReturn => Op.Class(JumpCode) == Op.RET;
 
+    // The optimiser's per-walk state, kept on the block so that its passes need no dictionaries keyed by blocks.
+    public int Mark;              // the walk that last visited this block (Optimizer.NewMark)
+    public List<Block>? Preds;    // predecessors, filled by Optimizer.Predecessors
+    public Registers? Exit;       // what the block ends with, in the current forward pass (null: not reached yet)
+
     private static int s_serial;
     private readonly int _serial = System.Threading.Interlocked.Increment(ref s_serial);
 

@@ -41,13 +41,11 @@ internal static class Optimizer
             // libpcap's opt_blk: a block starts with the values all its predecessors end with (nothing known at
             // the root), so a constant A left by one block decides the next one's test ("byte 3 & 4" loads nothing).
             var order = TopoOrder(root);
-            var preds = Predecessors(order);
-            var exits = new Dictionary<Block, Registers>();
+            Predecessors(order);
             foreach (var b in order)
             {
-                var entry = Registers.Meet(preds.GetValueOrDefault(b), exits);
-                changed |= FoldConstant(b, b == root, entry, out var exit) | FoldJsetBounds(b) | FoldSameTargets(b);
-                exits[b] = exit;
+                changed |= FoldConstant(b, b == root, Registers.Meet(b.Preds), out var exit) | FoldJsetBounds(b) | FoldSameTargets(b);
+                b.Exit = exit;
             }
             changed |= Thread(root);
             if (statements) changed |= Peephole.Run(TopoOrder(root));
@@ -58,19 +56,24 @@ internal static class Optimizer
     private static List<Block> Reachable(Block root)
     {
         var list = new List<Block>();
-        var seen = new HashSet<Block> { root };
-        var stack = new Stack<Block>();
+        int mark = NewMark();
+        root.Mark = mark;
+        var stack = t_reachStack ??= new Stack<Block>();
+        stack.Clear();
         stack.Push(root);
         while (stack.Count > 0)
         {
             var b = stack.Pop();
             list.Add(b);
             if (b.IsReturn) continue;
-            foreach (var c in new[] { b.Jt, b.Jf })
-                if (c != null && seen.Add(c)) stack.Push(c);
+            if (b.Jt != null && b.Jt.Mark != mark) { b.Jt.Mark = mark; stack.Push(b.Jt); }
+            if (b.Jf != null && b.Jf.Mark != mark) { b.Jf.Mark = mark; stack.Push(b.Jf); }
         }
         return list;
     }
+
+    /// <summary>Reachable's work stack, kept for the thread's next walk (it is empty between walks).</summary>
+    [System.ThreadStatic] private static Stack<Block>? t_reachStack;
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
 
@@ -96,7 +99,8 @@ internal static class Optimizer
     private static bool FoldConstant(Block b, bool isRoot, Registers entry, out Registers exit)
     {
         uint? a = entry.A, x = entry.X;
-        var mem = (uint?[])entry.Mem.Clone();
+        var mem = entry.Mem;
+        bool own = false; // the entry's cells are shared: copied before the first store
         bool zeroRule = b.DecidedByZeroRule && isRoot;
         foreach (var s in b.Stmts)
         {
@@ -109,8 +113,14 @@ internal static class Optimizer
                 case Op.LDX:
                     x = Op.Mode(s.Code) switch { Op.IMM => s.K, Op.MEM => mem[s.K & 15], _ => null };
                     break;
-                case Op.ST: mem[s.K & 15] = a; break;
-                case Op.STX: mem[s.K & 15] = x; break;
+                case Op.ST:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
+                    mem[s.K & 15] = a;
+                    break;
+                case Op.STX:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
+                    mem[s.K & 15] = x;
+                    break;
                 case Op.ALU:
                     {
                         uint? r = Op.Src(s.Code) == Op.X ? x : s.K;
@@ -123,7 +133,7 @@ internal static class Optimizer
                     break;
             }
         }
-        exit = new Registers(a, x, mem);
+        exit = own || a != entry.A || x != entry.X ? new Registers(a, x, mem) : entry;
         if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
         // A test decided by libpcap's zero rules ("& 0", "* 0") is decided in its optimiser's last pass, which
         // leaves the block in place (both edges to one target) unless it is the root: "ip[0] * 0 = 1" compiles,
@@ -137,21 +147,29 @@ internal static class Optimizer
         return true;
     }
 
-    internal static Dictionary<Block, List<Block>> Predecessors(List<Block> order)
+    /// <summary>
+    /// Fills each block's <see cref="Block.Preds"/> (in <paramref name="order"/>'s order) and clears its
+    /// <see cref="Block.Exit"/> for a new forward pass.
+    /// </summary>
+    internal static void Predecessors(List<Block> order)
     {
-        var preds = new Dictionary<Block, List<Block>>();
+        foreach (var b in order)
+        {
+            b.Preds?.Clear();
+            b.Exit = null;
+        }
         foreach (var b in order)
         {
             if (b.IsReturn) continue;
-            foreach (var c in b.Jt == b.Jf ? new[] { b.Jt } : new[] { b.Jt, b.Jf })
-            {
-                if (c == null) continue;
-                if (!preds.TryGetValue(c, out var l)) preds[c] = l = [];
-                l.Add(b);
-            }
+            if (b.Jt != null) (b.Jt.Preds ??= []).Add(b);
+            if (b.Jf != null && b.Jf != b.Jt) (b.Jf.Preds ??= []).Add(b);
         }
-        return preds;
     }
+
+    private static int s_mark;
+
+    /// <summary>A number no earlier walk used, for <see cref="Block.Mark"/>.</summary>
+    internal static int NewMark() => System.Threading.Interlocked.Increment(ref s_mark);
 
     /// <summary>A test whose two outcomes lead to the same place decides nothing.</summary>
     private static bool FoldSameTargets(Block b)
@@ -187,13 +205,12 @@ internal static class Optimizer
         // The longest tail of the block that computes A from those alone (the entry block's test comes
         // after the prologue that computes the offsets).
         for (int start = 0; start < b.Stmts.Count; start++)
-            if (TailKey(b.Stmts, start, stable) is string key) return key;
+            if (IsPureTail(b.Stmts, start, stable)) return StmtKey(b.Stmts, start, b.Stmts.Count - start);
         return null;
     }
 
-    private static string? TailKey(List<Stmt> stmts, int start, uint stable)
+    private static bool IsPureTail(List<Stmt> stmts, int start, uint stable)
     {
-        var sb = new System.Text.StringBuilder();
         bool defA = false, defX = false;
         for (int i = start; i < stmts.Count; i++)
         {
@@ -202,32 +219,56 @@ internal static class Optimizer
             switch (Op.Class(s.Code))
             {
                 case Op.LD:
-                    if (!(mode is Op.ABS or Op.LEN or Op.IMM || (mode == Op.IND && defX))) return null;
+                    if (!(mode is Op.ABS or Op.LEN or Op.IMM || (mode == Op.IND && defX))) return false;
                     defA = true;
                     break;
                 case Op.LDX:
-                    if (!(mode is Op.MSH or Op.IMM || (mode == Op.MEM && (stable & 1u << (int)(s.K & 15)) != 0))) return null;
+                    if (!(mode is Op.MSH or Op.IMM || (mode == Op.MEM && (stable & 1u << (int)(s.K & 15)) != 0))) return false;
                     defX = true;
                     break;
                 case Op.ALU:
-                    if (!defA || (Op.Src(s.Code) == Op.X && !defX)) return null;
+                    if (!defA || (Op.Src(s.Code) == Op.X && !defX)) return false;
                     break;
                 case Op.MISC:
-                    if ((s.Code & 0xf8) == Op.TXA) { if (!defX) return null; defA = true; }
-                    else { if (!defA) return null; defX = true; }
+                    if ((s.Code & 0xf8) == Op.TXA) { if (!defX) return false; defA = true; }
+                    else { if (!defA) return false; defX = true; }
                     break;
-                default: return null;
+                default: return false;
             }
-            sb.Append(s.Code).Append(':').Append(s.K).Append(';');
         }
-        return defA ? sb.ToString() : null;
+        return defA;
     }
 
+    /// <summary>
+    /// The statements stmts[start .. start + count) as a string that equals another such string exactly when
+    /// the statements are the same: three characters each (code, high and low halves of k), so a key is a
+    /// prefix of another exactly when its statements begin the other's.
+    /// </summary>
+    internal static string StmtKey(List<Stmt> stmts, int start, int count) =>
+        string.Create(3 * count, (stmts, start), static (span, state) =>
+        {
+            for (int i = 0; i < span.Length / 3; i++)
+            {
+                var s = state.stmts[state.start + i];
+                span[3 * i] = (char)s.Code;
+                span[3 * i + 1] = (char)(s.K >> 16);
+                span[3 * i + 2] = (char)s.K;
+            }
+        });
+
+    /// <summary>The key of one statement (see <see cref="StmtKey(List{Stmt}, int, int)"/>).</summary>
+    internal static string StmtKey(int code, uint k) => string.Create(3, (code, k), static (span, s) =>
+    {
+        span[0] = (char)s.code;
+        span[1] = (char)(s.k >> 16);
+        span[2] = (char)s.k;
+    });
+
     /// <summary>Scratch cells the entry block stores and no other block does: the same value everywhere after it.</summary>
-    private static uint StableCells(Block root)
+    private static uint StableCells(Block root, List<Block> reachable)
     {
         uint inRoot = 0, elsewhere = 0;
-        foreach (var b in Reachable(root))
+        foreach (var b in reachable)
             foreach (var s in b.Stmts)
                 if (Op.Class(s.Code) is Op.ST or Op.STX)
                 {
@@ -295,34 +336,40 @@ internal static class Optimizer
     private static bool Thread(Block root)
     {
         var order = TopoOrder(root);
-        var keys = new Dictionary<Block, int>();
+        // Each block's test key (interned: equal ints for equal keys, -1 for none), by position in the order.
+        var keys = new int[order.Count];
         var interned = new Dictionary<string, int>();
-        uint stable = StableCells(root);
-        int KeyOf(Block b)
+        uint stable = StableCells(root, order);
+        foreach (var b in order)
         {
-            if (keys.TryGetValue(b, out int k)) return k;
             string? text = PureTestKey(b, stable);
-            if (text == null) k = -1;
-            else if (!interned.TryGetValue(text, out k)) interned[text] = k = interned.Count;
-            keys[b] = k;
-            return k;
+            int k = -1;
+            if (text != null && !interned.TryGetValue(text, out k)) interned[text] = k = interned.Count;
+            keys[b.Id] = k;
         }
-        var entry = new Dictionary<Block, List<Fact>?>();
-        entry[root] = [];
+        // Facts reaching each block (by position; null: no edge seen yet). A list, once stored, never changes.
+        var entry = new List<Fact>?[order.Count];
+        entry[root.Id] = NoFacts;
         bool changed = false;
         foreach (var b in order)
         {
-            var facts = entry.TryGetValue(b, out var f) && f != null ? f : [];
+            var facts = entry[b.Id] ?? NoFacts;
             if (b.IsReturn) continue;
-            int key = KeyOf(b);
-            foreach (bool branch in new[] { true, false })
+            int key = keys[b.Id];
+            for (int side = 0; side < 2; side++)
             {
-                var edgeFacts = new List<Fact>(facts);
-                if (key >= 0) edgeFacts.Add(new Fact(key, b.JumpCode, b.K, branch));
+                bool branch = side == 0;
+                var edgeFacts = facts;
+                if (key >= 0)
+                {
+                    edgeFacts = new List<Fact>(facts.Count + 1);
+                    edgeFacts.AddRange(facts);
+                    edgeFacts.Add(new Fact(key, b.JumpCode, b.K, branch));
+                }
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
-                    var outcome = Decide(target, KeyOf(target), edgeFacts);
+                    var outcome = Decide(target, keys[target.Id], edgeFacts);
                     if (outcome == null || HasStores(target)) break;
                     var next = outcome.Value ? target.Jt! : target.Jf!;
                     if (!SelfContained(next)) break;
@@ -332,19 +379,33 @@ internal static class Optimizer
                 if (branch) b.Jt = target; else b.Jf = target;
                 if (!IsConditional(b)) b.Jf = b.Jt;
                 // Facts reaching a block: those true on every edge into it.
-                if (entry.TryGetValue(target, out var existing))
-                {
-                    if (existing != null && existing.Count > 0)
-                    {
-                        var set = new HashSet<Fact>(edgeFacts);
-                        entry[target] = existing.FindAll(set.Contains);
-                    }
-                }
-                else entry[target] = edgeFacts;
+                var existing = entry[target.Id];
+                if (existing == null) entry[target.Id] = edgeFacts;
+                else if (existing.Count > 0) entry[target.Id] = Common(existing, edgeFacts);
                 if (!IsConditional(b)) break;
             }
         }
         return changed;
+    }
+
+    private static readonly List<Fact> NoFacts = [];
+
+    /// <summary>The facts of <paramref name="existing"/> (in its order) that <paramref name="other"/> holds too.</summary>
+    private static List<Fact> Common(List<Fact> existing, List<Fact> other)
+    {
+        if (other.Count > 16)
+        {
+            var set = new HashSet<Fact>(other);
+            return existing.TrueForAll(set.Contains) ? existing : existing.FindAll(set.Contains);
+        }
+        List<Fact>? kept = null;
+        for (int i = 0; i < existing.Count; i++)
+        {
+            bool found = other.Contains(existing[i]);
+            if (found && kept != null) kept.Add(existing[i]);
+            else if (!found && kept == null) kept = existing.GetRange(0, i);
+        }
+        return kept ?? existing;
     }
 
     /// <summary>
@@ -365,26 +426,54 @@ internal static class Optimizer
         return null;
     }
 
-    /// <summary>Blocks in an order where every jump goes forward: depth-first from the root, children before parents reversed.</summary>
+    /// <summary>
+    /// Blocks in an order where every jump goes forward: depth-first from the root, children before parents
+    /// reversed; each block's <see cref="Block.Id"/> is its position.
+    /// </summary>
     internal static List<Block> TopoOrder(Block root)
     {
-        var post = new List<Block>();
-        var expanded = new HashSet<Block>();
-        var stack = new Stack<(Block, bool)>();
-        stack.Push((root, false));
-        while (stack.Count > 0)
+        var post = new List<Block>(t_lastOrderCount);
+        int mark = NewMark();
+        // The work stack: a block to expand, or (done) one whose successors are all laid out.
+        var blocks = t_stackBlocks ??= new Block[64];
+        var done = t_stackDone ??= new bool[64];
+        int n = 0;
+        blocks[n] = root;
+        done[n++] = false;
+        int deepest = n;
+        while (n > 0)
         {
-            var (b, done) = stack.Pop();
-            if (done) { post.Add(b); continue; }
-            if (!expanded.Add(b)) continue;
-            stack.Push((b, true));
-            if (b.IsReturn) continue;
-            foreach (var c in new[] { b.Jf, b.Jt })
-                if (c != null && !expanded.Contains(c)) stack.Push((c, false));
+            var b = blocks[--n];
+            if (done[n]) { post.Add(b); continue; }
+            if (b.Mark == mark) continue;
+            b.Mark = mark;
+            if (n + 3 > blocks.Length)
+            {
+                System.Array.Resize(ref blocks, blocks.Length * 2);
+                System.Array.Resize(ref done, done.Length * 2);
+                t_stackBlocks = blocks;
+                t_stackDone = done;
+            }
+            blocks[n] = b;
+            done[n++] = true;
+            if (!b.IsReturn)
+            {
+                if (b.Jf != null && b.Jf.Mark != mark) { blocks[n] = b.Jf; done[n++] = false; }
+                if (b.Jt != null && b.Jt.Mark != mark) { blocks[n] = b.Jt; done[n++] = false; }
+            }
+            if (n > deepest) deepest = n;
         }
+        System.Array.Clear(blocks, 0, deepest); // the thread's buffer keeps no graph alive
         post.Reverse();
+        for (int i = 0; i < post.Count; i++) post[i].Id = i;
+        t_lastOrderCount = post.Count;
         return post;
     }
+
+    /// <summary>TopoOrder's work stack, kept for the thread's next walk, and the size of its last order.</summary>
+    [System.ThreadStatic] private static Block[]? t_stackBlocks;
+    [System.ThreadStatic] private static bool[]? t_stackDone;
+    [System.ThreadStatic] private static int t_lastOrderCount;
 
     /// <summary>Bypasses unconditional blocks with no statements.</summary>
     private static Block Skip(Block root)

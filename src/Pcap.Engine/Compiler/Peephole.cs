@@ -14,12 +14,11 @@ internal static class Peephole
     public static bool Run(List<Block> blocks)
     {
         bool changed = false;
-        var preds = Optimizer.Predecessors(blocks);
-        var exits = new Dictionary<Block, Registers>();
+        Optimizer.Predecessors(blocks);
         foreach (var b in blocks)
         {
-            changed |= Propagate(b, Registers.Meet(preds.GetValueOrDefault(b), exits), out var exit);
-            exits[b] = exit;
+            changed |= Propagate(b, Registers.Meet(b.Preds), out var exit);
+            b.Exit = exit;
         }
         changed |= DeadStores(blocks);
         changed |= DeadDefinitions(blocks);
@@ -33,21 +32,22 @@ internal static class Peephole
     /// </summary>
     private static bool RedundantLoads(List<Block> topo)
     {
-        var preds = Optimizer.Predecessors(topo);
-        var exitA = new Dictionary<Block, string?>();
-        var exitX = new Dictionary<Block, string?>();
+        Optimizer.Predecessors(topo);
+        // By position in the order (Block.Id); predecessors come earlier, so they are done first.
+        var exitA = new string?[topo.Count];
+        var exitX = new string?[topo.Count];
         bool changed = false;
         foreach (var b in topo)
         {
             string? inA = null, inX = null;
-            if (preds.TryGetValue(b, out var ps) && ps.Count > 0)
+            if (b.Preds is { Count: > 0 } ps)
             {
-                inA = exitA.GetValueOrDefault(ps[0]);
-                inX = exitX.GetValueOrDefault(ps[0]);
+                inA = exitA[ps[0].Id];
+                inX = exitX[ps[0].Id];
                 foreach (var p in ps)
                 {
-                    if (exitA.GetValueOrDefault(p) != inA) inA = null;
-                    if (exitX.GetValueOrDefault(p) != inX) inX = null;
+                    if (exitA[p.Id] != inA) inA = null;
+                    if (exitX[p.Id] != inX) inX = null;
                 }
             }
             if (inX != null && b.Stmts.Count > 0 && Op.Class(b.Stmts[0].Code) == Op.LDX && Key(b.Stmts[0]) == inX)
@@ -72,12 +72,12 @@ internal static class Peephole
                     }
                 }
             }
-            (exitA[b], exitX[b]) = ExitKeys(b, inA, inX);
+            (exitA[b.Id], exitX[b.Id]) = ExitKeys(b, inA, inX);
         }
         return changed;
     }
 
-    private static string Key(Stmt s) => s.Code + ":" + s.K + ";";
+    private static string Key(Stmt s) => Optimizer.StmtKey(s.Code, s.K);
 
     /// <summary>Length of the run at i of a packet/immediate/length load of A followed by constant ALU operations.</summary>
     private static int PureLength(List<Stmt> stmts, int i)
@@ -90,12 +90,7 @@ internal static class Peephole
         return j - i;
     }
 
-    private static string Sequence(List<Stmt> stmts, int i, int n)
-    {
-        var sb = new System.Text.StringBuilder();
-        for (int j = i; j < i + n; j++) sb.Append(Key(stmts[j]));
-        return sb.ToString();
-    }
+    private static string Sequence(List<Stmt> stmts, int i, int n) => Optimizer.StmtKey(stmts, i, n);
 
     /// <summary>What A and X hold when the block ends, as keys of the loads that made them, or null.</summary>
     private static (string? A, string? X) ExitKeys(Block b, string? a, string? x)
@@ -122,7 +117,7 @@ internal static class Peephole
                     break;
                 case Op.ST: case Op.STX:
                     // A store to the cell X was loaded from makes that key stale.
-                    if (x != null && x == (Op.LDX | Op.MEM) + ":" + s.K + ";") x = null;
+                    if (x != null && x == Optimizer.StmtKey(Op.LDX | Op.MEM, s.K)) x = null;
                     break;
                 case Op.MISC:
                     if ((s.Code & 0xf8) == Op.TXA) a = null; else x = null;
@@ -145,14 +140,17 @@ internal static class Peephole
     private static bool Propagate(Block b, Registers entry, out Registers exit)
     {
         uint? a = entry.A, x = entry.X;
-        var mem = (uint?[])entry.Mem.Clone();
-        var sameAsA = new bool[16];
-        var output = new List<Stmt>(b.Stmts.Count);
+        var mem = entry.Mem;
+        bool own = false; // the entry's cells are shared: copied before the first store
+        uint sameAsA = 0; // cells holding what A holds
+        List<Stmt>? output = null; // made at the first change, from the statements before it
         bool changed = false;
-        void ClearA() { a = null; System.Array.Clear(sameAsA); }
-        foreach (var s0 in b.Stmts)
+        void ClearA() { a = null; sameAsA = 0; }
+        for (int i = 0; i < b.Stmts.Count; i++)
         {
+            var s0 = b.Stmts[i];
             var s = s0;
+            bool drop = false;
             int cls = Op.Class(s.Code);
             switch (cls)
             {
@@ -162,7 +160,7 @@ internal static class Peephole
                         if (mode == Op.MEM)
                         {
                             int k = (int)(s.K & 15);
-                            if (sameAsA[k]) { changed = true; continue; }
+                            if ((sameAsA & 1u << k) != 0) { changed = drop = true; break; }
                             if (mem[k] is uint c) { s = new Stmt(Op.LD | Op.IMM, c); changed = true; }
                         }
                         else if (mode == Op.IND && x is uint xv && (ulong)xv + s.K <= uint.MaxValue)
@@ -172,7 +170,7 @@ internal static class Peephole
                         }
                         ClearA();
                         if (Op.Mode(s.Code) == Op.IMM) a = s.K;
-                        if (s0.Code == (Op.LD | Op.MEM)) sameAsA[s0.K & 15] = true;
+                        if (s0.Code == (Op.LD | Op.MEM)) sameAsA |= 1u << (int)(s0.K & 15);
                         break;
                     }
                 case Op.LDX:
@@ -180,12 +178,14 @@ internal static class Peephole
                     x = Op.Mode(s.Code) == Op.IMM ? s.K : null;
                     break;
                 case Op.ST:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
                     mem[s.K & 15] = a;
-                    sameAsA[s.K & 15] = true;
+                    sameAsA |= 1u << (int)(s.K & 15);
                     break;
                 case Op.STX:
+                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
                     mem[s.K & 15] = x;
-                    sameAsA[s.K & 15] = false;
+                    sameAsA &= ~(1u << (int)(s.K & 15));
                     break;
                 case Op.ALU:
                     {
@@ -229,7 +229,8 @@ internal static class Peephole
                     else x = a;
                     break;
             }
-            output.Add(s);
+            if (changed && output == null) output = b.Stmts.GetRange(0, i);
+            if (!drop) output?.Add(s);
         }
         exit = new Registers(a, x, mem);
         if (IsConditional(b) && Op.Src(b.JumpCode) == Op.X && x is uint jx)
@@ -239,18 +240,22 @@ internal static class Peephole
             changed = true;
         }
         // "sub #c; jeq #0" is "jeq #c", unless a later block reads what A holds (libpcap's "byte" primitive does).
-        if (IsConditional(b) && (b.JumpCode & 0xf0) == Op.JEQ && Op.Src(b.JumpCode) == Op.K && b.K == 0 && output.Count > 0
-            && output[^1].Code == (Op.ALU | Op.SUB | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
+        var last = output ?? b.Stmts;
+        if (IsConditional(b) && (b.JumpCode & 0xf0) == Op.JEQ && Op.Src(b.JumpCode) == Op.K && b.K == 0 && last.Count > 0
+            && last[^1].Code == (Op.ALU | Op.SUB | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
         {
+            output ??= new List<Stmt>(b.Stmts);
             b.K = output[^1].K;
             output.RemoveAt(output.Count - 1);
             exit = exit with { A = null };
             changed = true;
         }
         // Likewise "and #k; jeq #0" is "jset #k" with the branches swapped (libpcap's opt_peep).
-        if (b.JumpCode == (Op.JMP | Op.JEQ | Op.K) && b.K == 0 && output.Count > 0
-            && output[^1].Code == (Op.ALU | Op.AND | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
+        last = output ?? b.Stmts;
+        if (b.JumpCode == (Op.JMP | Op.JEQ | Op.K) && b.K == 0 && last.Count > 0
+            && last[^1].Code == (Op.ALU | Op.AND | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
         {
+            output ??= new List<Stmt>(b.Stmts);
             b.JumpCode = Op.JMP | Op.JSET | Op.K;
             b.K = output[^1].K;
             (b.Jt, b.Jf) = (b.Jf, b.Jt);
@@ -258,7 +263,7 @@ internal static class Peephole
             exit = exit with { A = null };
             changed = true;
         }
-        if (changed) b.Stmts = output;
+        if (changed) b.Stmts = output ?? new List<Stmt>(b.Stmts);
         return changed;
     }
 
@@ -284,7 +289,8 @@ internal static class Peephole
 
     private static bool DeadStores(List<Block> topo)
     {
-        var liveIn = new Dictionary<Block, uint>();
+        // By position in the order (Block.Id); successors come later, so they are done first.
+        var liveIn = new uint[topo.Count];
         bool changed = false;
         for (int i = topo.Count - 1; i >= 0; i--)
         {
@@ -292,11 +298,11 @@ internal static class Peephole
             uint liveOut = 0;
             if (!b.IsReturn)
             {
-                if (b.Jt != null && liveIn.TryGetValue(b.Jt, out uint t)) liveOut |= t;
-                if (b.Jf != null && liveIn.TryGetValue(b.Jf, out uint f)) liveOut |= f;
+                if (b.Jt != null) liveOut |= liveIn[b.Jt.Id];
+                if (b.Jf != null) liveOut |= liveIn[b.Jf.Id];
             }
             uint live = liveOut;
-            var keep = new List<Stmt>(b.Stmts.Count);
+            List<Stmt>? keep = null; // made at the first store removed, from the statements after it
             for (int j = b.Stmts.Count - 1; j >= 0; j--)
             {
                 var s = b.Stmts[j];
@@ -304,16 +310,29 @@ internal static class Peephole
                 if (cls is Op.ST or Op.STX)
                 {
                     uint bit = 1u << (int)(s.K & 15);
-                    if ((live & bit) == 0) { changed = true; continue; }
+                    if ((live & bit) == 0)
+                    {
+                        changed = true;
+                        keep ??= Reversed(b.Stmts, j + 1);
+                        continue;
+                    }
                     live &= ~bit;
                 }
                 else if (cls is Op.LD or Op.LDX && Op.Mode(s.Code) == Op.MEM) live |= 1u << (int)(s.K & 15);
-                keep.Add(s);
+                keep?.Add(s);
             }
-            if (keep.Count != b.Stmts.Count) { keep.Reverse(); b.Stmts = keep; }
-            liveIn[b] = live;
+            if (keep != null) { keep.Reverse(); b.Stmts = keep; }
+            liveIn[b.Id] = live;
         }
         return changed;
+    }
+
+    /// <summary>The statements from <paramref name="from"/> on, last first.</summary>
+    private static List<Stmt> Reversed(List<Stmt> stmts, int from)
+    {
+        var list = new List<Stmt>(stmts.Count);
+        for (int k = stmts.Count - 1; k >= from; k--) list.Add(stmts[k]);
+        return list;
     }
 
     /// <summary>Does the block read A (or X) before defining it, and does it define them?</summary>
@@ -355,7 +374,9 @@ internal static class Peephole
     /// </summary>
     private static bool DeadDefinitions(List<Block> topo)
     {
-        var liveIn = new Dictionary<Block, (bool A, bool X)>();
+        // By position in the order (Block.Id); successors come later, so they are done first.
+        var liveIn = new (bool A, bool X)[topo.Count];
+        var done = new bool[topo.Count];
         bool changed = false;
         for (int i = topo.Count - 1; i >= 0; i--)
         {
@@ -363,11 +384,12 @@ internal static class Peephole
             bool liveA = false, liveX = false;
             if (!b.IsReturn)
             {
-                foreach (var succ in new[] { b.Jt, b.Jf })
+                for (int side = 0; side < 2; side++)
                 {
+                    var succ = side == 0 ? b.Jt : b.Jf;
                     if (succ == null) continue;
                     // Successors not seen yet (none in a DAG walked backwards) count as using both.
-                    (bool A, bool X) l = liveIn.TryGetValue(succ, out var v) ? v : (true, true);
+                    (bool A, bool X) l = done[succ.Id] ? liveIn[succ.Id] : (true, true);
                     liveA |= l.A;
                     liveX |= l.X;
                 }
@@ -375,29 +397,30 @@ internal static class Peephole
                 changed |= Prune(b, liveA, liveX);
             }
             var (useA, useX, defA, defX) = Summary(b);
-            liveIn[b] = (useA || (liveA && !defA), useX || (liveX && !defX));
+            liveIn[b.Id] = (useA || (liveA && !defA), useX || (liveX && !defX));
+            done[b.Id] = true;
         }
         return changed;
     }
 
     private static bool Prune(Block b, bool liveA, bool liveX)
     {
-        var keep = new List<Stmt>(b.Stmts.Count);
-        bool changed = false;
+        List<Stmt>? keep = null; // made at the first statement removed, from the statements after it
         for (int j = b.Stmts.Count - 1; j >= 0; j--)
         {
             var s = b.Stmts[j];
             int cls = Op.Class(s.Code), mode = Op.Mode(s.Code);
             bool packetLoad = cls is Op.LD or Op.LDX && mode is Op.ABS or Op.IND or Op.MSH;
+            bool drop = false;
             switch (cls)
             {
                 case Op.LD:
-                    if (!liveA && !packetLoad) { changed = true; continue; }
+                    if (!liveA && !packetLoad) { drop = true; break; }
                     liveA = false;
                     if (mode == Op.IND) liveX = true;
                     break;
                 case Op.LDX:
-                    if (!liveX && !packetLoad) { changed = true; continue; }
+                    if (!liveX && !packetLoad) { drop = true; break; }
                     liveX = false;
                     break;
                 case Op.ST: liveA = true; break;
@@ -405,7 +428,7 @@ internal static class Peephole
                 case Op.ALU:
                     {
                         bool canFail = Op.AluOp(s.Code) is Op.DIV or Op.MOD && Op.Src(s.Code) == Op.X;
-                        if (!liveA && !canFail) { changed = true; continue; }
+                        if (!liveA && !canFail) { drop = true; break; }
                         liveA = true;
                         if (Op.Src(s.Code) == Op.X && Op.AluOp(s.Code) != Op.NEG) liveX = true;
                         break;
@@ -413,21 +436,24 @@ internal static class Peephole
                 case Op.MISC:
                     if ((s.Code & 0xf8) == Op.TXA)
                     {
-                        if (!liveA) { changed = true; continue; }
+                        if (!liveA) { drop = true; break; }
                         liveA = false;
                         liveX = true;
                     }
                     else
                     {
-                        if (!liveX) { changed = true; continue; }
+                        if (!liveX) { drop = true; break; }
                         liveX = false;
                         liveA = true;
                     }
                     break;
             }
-            keep.Add(s);
+            if (drop) { keep ??= Reversed(b.Stmts, j + 1); continue; }
+            keep?.Add(s);
         }
-        if (changed) { keep.Reverse(); b.Stmts = keep; }
-        return changed;
+        if (keep == null) return false;
+        keep.Reverse();
+        b.Stmts = keep;
+        return true;
     }
 }

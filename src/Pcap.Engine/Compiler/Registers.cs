@@ -10,20 +10,33 @@ internal sealed record Registers(uint? A, uint? X, uint?[] Mem)
 {
     public static readonly Registers Unknown = new(null, null, new uint?[16]);
 
-    /// <summary>What every predecessor ends with; nothing for the root or a block with none.</summary>
-    public static Registers Meet(List<Block>? preds, Dictionary<Block, Registers> exits)
+    /// <summary>
+    /// What every predecessor ends with (their <see cref="Block.Exit"/>); nothing for the root or a block with
+    /// none. The cells of a result are shared, never changed: whoever changes them copies them first.
+    /// </summary>
+    public static Registers Meet(List<Block>? preds)
     {
         if (preds == null || preds.Count == 0) return Unknown;
-        Registers? r = null;
-        foreach (var p in preds)
+        // A predecessor later in the order (none in a DAG) is not known yet.
+        foreach (var p in preds) if (p.Exit == null) return Unknown;
+        var first = preds[0].Exit!;
+        if (preds.Count == 1) return first;
+        uint? a = first.A, x = first.X;
+        var mem = first.Mem;
+        bool copied = false;
+        for (int k = 1; k < preds.Count; k++)
         {
-            // A predecessor later in the order (none in a DAG) is not known yet.
-            if (!exits.TryGetValue(p, out var e)) return Unknown;
-            if (r == null) { r = e with { Mem = (uint?[])e.Mem.Clone() }; continue; }
-            var mem = r.Mem;
-            for (int i = 0; i < 16; i++) if (mem[i] != e.Mem[i]) mem[i] = null;
-            r = new Registers(r.A == e.A ? r.A : null, r.X == e.X ? r.X : null, mem);
+            var e = preds[k].Exit!;
+            if (a != e.A) a = null;
+            if (x != e.X) x = null;
+            if (e.Mem == mem) continue;
+            for (int i = 0; i < 16; i++)
+                if (mem[i] != e.Mem[i])
+                {
+                    if (!copied) { mem = (uint?[])mem.Clone(); copied = true; }
+                    mem[i] = null;
+                }
         }
-        return r!;
+        return new Registers(a, x, mem);
     }
 }
