@@ -331,8 +331,17 @@ internal sealed class Parser
                         if (Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); throw SyntaxError(); }
                         return (gen.NumberCode(null, n, q), q);
                     }
-                    // "((" can only open a parenthesised number: bison shifts the whole run of '(' (its stack
-                    // may run out) before the token after it fails.
+                    // "(" then a parenthesised number and and/or: a pid starting with that number ("host ((1) or
+                    // 2)"), whose code bison generates before it reads further.
+                    if (Kind() == Tok.LParen && IsClosedPnumThenAndOr())
+                    {
+                        var rp = ParsePid(q, afterHead, parenPnum: true);
+                        Expect(Tok.RParen);
+                        Close(1);
+                        return rp;
+                    }
+                    // Otherwise "((" can only open a parenthesised number: bison shifts the whole run of '(' (its
+                    // stack may run out) before the token after it fails.
                     if (Kind() == Tok.LParen)
                     {
                         while (Kind() == Tok.LParen) { Take(); Open(1); }
@@ -366,6 +375,17 @@ internal sealed class Parser
         return closed > 0 && i - 1 > _pos && (KindAt(i) is not (Tok.And or Tok.Or) || 1 + opened - closed <= 0);
     }
 
+    /// <summary>At a run of '(': a number that many ')' close, then and/or.</summary>
+    private bool IsClosedPnumThenAndOr()
+    {
+        int n = tokens.Count;
+        int num = _lparenRunEnd[System.Math.Min(_pos, n)];
+        if (KindAt(num) != Tok.Num) return false;
+        int opened = num - _pos;
+        for (int k = 1; k <= opened; k++) if (KindAt(num + k) != Tok.RParen) return false;
+        return KindAt(num + opened + 1) is Tok.And or Tok.Or;
+    }
+
     private uint ParsePnum()
     {
         if (Kind() == Tok.LParen)
@@ -382,7 +402,7 @@ internal sealed class Parser
     }
 
     /// <summary>pid: (nid | pnum) { (and|or) id }</summary>
-    private (Block, Qual) ParsePid(Qual q, bool afterHead)
+    private (Block, Qual) ParsePid(Qual q, bool afterHead, bool parenPnum = false)
     {
         Block b;
         Qual cq = q;
@@ -394,7 +414,7 @@ internal sealed class Parser
             if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen)) { Take(); throw SyntaxError(); }
             b = gen.NumberCode(null, t.Num, q);
         }
-        else if (Kind() == Tok.LParen && IsParenPnum()) b = gen.NumberCode(null, ParsePnum(), q);
+        else if (Kind() == Tok.LParen && (parenPnum || IsParenPnum())) b = gen.NumberCode(null, ParsePnum(), q);
         else
         {
             b = ParseNid(q);
