@@ -139,18 +139,28 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
     }
 
     // Zero-copy where the driver has it, copy mode otherwise (veth, generic XDP).
+    const int BusyGraceMilliseconds = 500;
+
     void Bind(uint ifindex)
     {
         var address = new XdpAbi.SockaddrXdp { Family = XdpAbi.AF_XDP, IfIndex = ifindex, QueueId = port!.Queue };
         int errno = 0;
-        foreach (ushort mode in (ReadOnlySpan<ushort>)[XdpAbi.XDP_ZEROCOPY, XdpAbi.XDP_COPY])
+        // A socket closed by a process that just ended releases its queue a moment later (the kernel
+        // frees the UMEM from a work queue): EBUSY is taken as "in use" only once it lasts.
+        long deadline = Environment.TickCount64 + BusyGraceMilliseconds;
+        while (true)
         {
-            address.Flags = mode;
-            if (Libc.Bind(xsk, &address, (uint)sizeof(XdpAbi.SockaddrXdp)) == 0) return;
-            errno = Marshal.GetLastPInvokeError();
-            if (errno is EPERM or EACCES) break;
-            if (errno == EBUSY)
+            foreach (ushort mode in (ReadOnlySpan<ushort>)[XdpAbi.XDP_ZEROCOPY, XdpAbi.XDP_COPY])
+            {
+                address.Flags = mode;
+                if (Libc.Bind(xsk, &address, (uint)sizeof(XdpAbi.SockaddrXdp)) == 0) return;
+                errno = Marshal.GetLastPInvokeError();
+                if (errno is EPERM or EACCES or EBUSY) break;
+            }
+            if (errno != EBUSY) break;
+            if (Environment.TickCount64 >= deadline)
                 throw new PcapException(PcapError.Error, $"xdp: queue {port.Queue} of {port.Interface} is in use by another AF_XDP socket");
+            System.Threading.Thread.Sleep(10);
         }
         throw Errno($"xdp: cannot bind to queue {port.Queue} of {port.Interface}", errno);
     }
