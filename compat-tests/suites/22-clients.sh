@@ -50,10 +50,10 @@ if have tcpstat tcpstat; then
 	offline tcpstat '' 'tcpstat -r "$f" -o "%R %n %N %b %p %a %d %S\n" 86400; tcpstat -r "$f" -f "tcp or icmp" -o "%n %N %b %a %S\n" 31536000' --filters
 fi
 # tcpflow: one file per TCP flow, then the flows printed with a filter (its DFXML report, which
-# holds rusage and the host's name, goes to a file removed at once; never /dev/null, which a writer that replaces its output file would destroy).
+# holds rusage and the host's name, goes to a file removed at once, also when tcpflow fails; never /dev/null, which a writer that replaces its output file would destroy).
 if have tcpflow tcpflow; then
 	proves tcpflow tcpflow -r "$ex" -X "$tmp/proves.xml" -c
-	offline tcpflow '' 'tcpflow -r "$f" -X report.xml -o . >/dev/null && rm -f report.xml && tcpflow -r "$f" -X report.xml -c "port 53 or port 80" && rm -f report.xml' --filters $third
+	offline tcpflow '' 'tcpflow -r "$f" -X report.xml -o . >/dev/null; s=$?; rm -f report.xml; [ $s -eq 0 ] || exit $s; tcpflow -r "$f" -X report.xml -c "port 53 or port 80"; s=$?; rm -f report.xml; exit $s' --filters $third
 fi
 # tcpick: connection states of the packets a "tcp" filter passes (tcpick takes any packet for
 # IPv4/TCP and reads past the captured length of shorter ones, into whatever the library's buffer

@@ -72,6 +72,8 @@ public sealed class CompilerFuzzRegressionTests(ITestOutputHelper output)
     [InlineData("EN10MB", "255 < 0")]
     [InlineData("EN10MB", "link[0:1] & 0 = 0x21")]
     [InlineData("EN10MB", "ip[0] * 0 = 1")]
+    [InlineData("NULL", "ip[6] & 0x0 != 0")]
+    [InlineData("EN10MB", "link[0] & 0 != 0")]
     [InlineData("EN10MB", "1 + 1 = 2")]
     [InlineData("EN10MB", "(1 + tcp[4]) != sctp[11]")]
     [InlineData("EN10MB", "0 < (0 + ip[31:2])")]

@@ -250,10 +250,12 @@ internal static class Peephole
             exit = exit with { A = null };
             changed = true;
         }
-        // Likewise "and #k; jeq #0" is "jset #k" with the branches swapped (libpcap's opt_peep).
+        // Likewise "and #k; jeq #0" is "jset #k" with the branches swapped (libpcap's opt_peep). Not for
+        // "and #0", which libpcap's opt_stmt makes "ld #0" first: that test is the zero rule's (left in place
+        // unless it is the root), not "jset #0"'s (always decided): "ip[6] & 0 != 0" compiles.
         last = output ?? b.Stmts;
         if (b.JumpCode == (Op.JMP | Op.JEQ | Op.K) && b.K == 0 && last.Count > 0
-            && last[^1].Code == (Op.ALU | Op.AND | Op.K) && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
+            && last[^1].Code == (Op.ALU | Op.AND | Op.K) && last[^1].K != 0 && !ReadsAOnEntry(b.Jt!) && !ReadsAOnEntry(b.Jf!))
         {
             output ??= new List<Stmt>(b.Stmts);
             b.JumpCode = Op.JMP | Op.JSET | Op.K;
