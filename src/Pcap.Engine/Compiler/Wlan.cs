@@ -159,14 +159,7 @@ internal sealed partial class CodeGenerator
                 return b1;
             case Q.Ta:
                 {
-                    b0 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0x04, 0x0c);
-                    Not(b0);
-                    b1 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xc0, 0xf0);
-                    Not(b1);
-                    b2 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xd0, 0xf0);
-                    Not(b2);
-                    And(b1, b2);
-                    Or(b0, b2);
+                    b2 = NotCtsOrAck();
                     var d = Jset(OffRel.LinkHdr, 0, 0x08);
                     And(d, b2);
                     b1 = Bcmp(OffRel.LinkHdr, 10, 6, e);
@@ -175,25 +168,29 @@ internal sealed partial class CodeGenerator
                 }
             case Q.Addr1: return Bcmp(OffRel.LinkHdr, 4, 6, e);
             case Q.Addr2:
-                {
-                    // Not present in CTS or ACK control frames.
-                    b0 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0x04, 0x0c);
-                    Not(b0);
-                    b1 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xc0, 0xf0);
-                    Not(b1);
-                    b2 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xd0, 0xf0);
-                    Not(b2);
-                    And(b1, b2);
-                    Or(b0, b2);
-                    b1 = Bcmp(OffRel.LinkHdr, 10, 6, e);
-                    And(b2, b1);
-                    return b1;
-                }
+                b2 = NotCtsOrAck();
+                b1 = Bcmp(OffRel.LinkHdr, 10, 6, e);
+                And(b2, b1);
+                return b1;
             case Q.Addr3: return Bcmp(OffRel.LinkHdr, 16, 6, e);
             case Q.Addr4: return Bcmp(OffRel.LinkHdr, 24, 6, e);
             case Q.And: b0 = WlanHostOp(e, Q.Src); b1 = WlanHostOp(e, Q.Dst); And(b0, b1); return b1;
             default: b0 = WlanHostOp(e, Q.Src); b1 = WlanHostOp(e, Q.Dst); Or(b0, b1); return b1;
         }
+    }
+
+    /// <summary>Not a CTS or ACK control frame (they have no second address), as gen_wlanhostop tests it.</summary>
+    private Block NotCtsOrAck()
+    {
+        var b0 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0x04, 0x0c);
+        Not(b0);
+        var b1 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xc0, 0xf0);
+        Not(b1);
+        var b2 = Mcmp(OffRel.LinkHdr, 0, Op.B, 0xd0, 0xf0);
+        Not(b2);
+        And(b1, b2);
+        Or(b0, b2);
+        return b2;
     }
 
     private Block WlanMulticast()
