@@ -19,7 +19,9 @@ public sealed unsafe class NamesTests
         return b;
     }
 
-    public static readonly TheoryData<string> Services = ["http", "domain", "smtp", "bootpc", "bootps", "ssh", "ntp", "80", "53", "0x50", "nosuchservice", "www", "tftp", "syslog"];
+    public static readonly TheoryData<string> Services = ["http", "domain", "smtp", "bootpc", "bootps", "ssh", "ntp", "80", "53", "0x50", "nosuchservice", "www", "tftp", "syslog",
+        // what glibc's getaddrinfo reads as a number (strtoul: blanks, a sign, truncated to 16 bits, the empty name) and what it does not
+        "", " 80", "+80", "-1", "70000", "80 ", "1.5", "http ", "HTTP", "-", "+", " ", "sunrpc", "kerberos", "domain-s"];
 
     [Theory]
     [MemberData(nameof(Services))]
@@ -45,6 +47,10 @@ public sealed unsafe class NamesTests
     [InlineData("1023-1")]
     [InlineData("nosuch-80")]
     [InlineData("80")]
+    [InlineData("1-http")]
+    [InlineData("70000-http")]
+    [InlineData("http-70000")]
+    [InlineData("ssh-nosuch")]
     public void PortRangeMatchesLibpcap(string name)
     {
         if (!File.Exists(CompilerReference.LibraryPath)) return;

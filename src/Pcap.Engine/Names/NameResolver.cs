@@ -85,8 +85,42 @@ public static unsafe class NameResolver
         }
     }
 
-    /// <summary>The port of a service for one socket type, as getaddrinfo(NULL, name) gives it, or -1.</summary>
+    /// <summary>
+    /// The port of a service for one protocol, as libpcap's getaddrinfo(NULL, name) with that protocol's hints gives
+    /// it, or -1. For a name strtoul does not read whole, glibc's getaddrinfo answers from the services database alone,
+    /// through getservbyname_r(name, "tcp" or "udp"); asking that directly spares getaddrinfo's work for the
+    /// loopback addresses it returns with the port (a netlink dump and UDP connects to sort them, most of a
+    /// pcap_compile with a port name). Numbers, and anything that may look like one to strtoul, keep getaddrinfo.
+    /// </summary>
     private static int ServicePort(string name, int sockType, int protocol)
+    {
+        if (MayBeNumericService(name)) return ServicePortByAddrInfo(name, sockType, protocol);
+        byte* servent = stackalloc byte[Netdb.ServentSize];
+        byte* onStack = stackalloc byte[1024];
+        byte[]? grown = null;
+        while (true)
+        {
+            byte* found;
+            int rc;
+            fixed (byte* g = grown)
+                rc = Netdb.GetServByNameR(name, protocol == Netdb.IpProtoTcp ? "tcp" : "udp", servent,
+                    grown == null ? onStack : g, grown == null ? 1024 : (nuint)grown.Length, &found);
+            if (rc == ERANGE && (grown?.Length ?? 1024) < 1 << 20) { grown = new byte[(grown?.Length ?? 1024) * 4]; continue; }
+            if (rc != 0 || found == null) return -1;
+            byte* port = found + Netdb.ServentPortOffset;
+            return port[0] << 8 | port[1];
+        }
+    }
+
+    /// <summary>Empty, or only blanks, signs and digits: what glibc's getaddrinfo may take as a port number (strtoul).</summary>
+    private static bool MayBeNumericService(string name)
+    {
+        foreach (char c in name)
+            if (!(char.IsAsciiDigit(c) || c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r' or '+' or '-')) return false;
+        return true;
+    }
+
+    private static int ServicePortByAddrInfo(string name, int sockType, int protocol)
     {
         Netdb.AddrInfo hints = default;
         hints.SockType = sockType;
