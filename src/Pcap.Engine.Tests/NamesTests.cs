@@ -21,7 +21,9 @@ public sealed unsafe class NamesTests
 
     public static readonly TheoryData<string> Services = ["http", "domain", "smtp", "bootpc", "bootps", "ssh", "ntp", "80", "53", "0x50", "nosuchservice", "www", "tftp", "syslog",
         // what glibc's getaddrinfo reads as a number (strtoul: blanks, a sign, truncated to 16 bits, the empty name) and what it does not
-        "", " 80", "+80", "-1", "70000", "80 ", "1.5", "http ", "HTTP", "-", "+", " ", "sunrpc", "kerberos", "domain-s"];
+        "", " 80", "+80", "-1", "70000", "80 ", "1.5", "http ", "HTTP", "-", "+", " ", "sunrpc", "kerberos", "domain-s",
+        "\t80", "0080", "-0", "65616", "4294967296", "4294967376", "2147483647", "2147483648", "-4294967216", "-2147483648",
+        "18446744073709551615", "18446744073709551616", "99999999999999999999999", "- 80", "+-80", "8 0"];
 
     [Theory]
     [MemberData(nameof(Services))]

@@ -15,7 +15,7 @@ internal static unsafe partial class Netdb
         public AddrInfo* Next;
     }
 
-    internal const int AfInet = 2, AfInet6 = 10, SockStream = 1, SockDgram = 2, IpProtoTcp = 6, IpProtoUdp = 17, AiNumericHost = 4;
+    internal const int AfInet = 2, AfInet6 = 10, SockStream = 1, IpProtoTcp = 6, AiNumericHost = 4;
 
     [LibraryImport("libc", EntryPoint = "getaddrinfo", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int GetAddrInfo(string? node, string? service, AddrInfo* hints, AddrInfo** res);

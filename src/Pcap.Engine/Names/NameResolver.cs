@@ -87,14 +87,15 @@ public static unsafe class NameResolver
 
     /// <summary>
     /// The port of a service for one protocol, as libpcap's getaddrinfo(NULL, name) with that protocol's hints gives
-    /// it, or -1. For a name strtoul does not read whole, glibc's getaddrinfo answers from the services database alone,
-    /// through getservbyname_r(name, "tcp" or "udp"); asking that directly spares getaddrinfo's work for the
-    /// loopback addresses it returns with the port (a netlink dump and UDP connects to sort them, most of a
-    /// pcap_compile with a port name). Numbers, and anything that may look like one to strtoul, keep getaddrinfo.
+    /// it, or -1. glibc's getaddrinfo takes the port from the name itself when strtoul reads it whole and the value
+    /// as an int is not negative (truncated to 16 bits), and from getservbyname_r(name, "tcp" or "udp") otherwise;
+    /// it is asked here in the same way, which spares getaddrinfo's work for the loopback addresses it returns
+    /// with the port (a netlink dump and UDP connects to sort them, most of a pcap_compile with a port name).
     /// </summary>
-    private static int ServicePort(string name, int sockType, int protocol)
+    private static int ServicePort(string name, int protocol)
     {
-        if (MayBeNumericService(name)) return ServicePortByAddrInfo(name, sockType, protocol);
+        if (name.Length == 0) return 0; // no service at all to getaddrinfo: port 0
+        if (StrtoulWhole(name, out ulong number) && (int)number >= 0) return (ushort)number;
         byte* servent = stackalloc byte[Netdb.ServentSize];
         byte* onStack = stackalloc byte[1024];
         byte[]? grown = null;
@@ -103,7 +104,7 @@ public static unsafe class NameResolver
             byte* found;
             int rc;
             fixed (byte* g = grown)
-                rc = Netdb.GetServByNameR(name, protocol == Netdb.IpProtoTcp ? "tcp" : "udp", servent,
+                rc = Netdb.GetServByNameR(name, protocol == IpProtoTcp ? "tcp" : "udp", servent,
                     grown == null ? onStack : g, grown == null ? 1024 : (nuint)grown.Length, &found);
             if (rc == ERANGE && (grown?.Length ?? 1024) < 1 << 20) { grown = new byte[(grown?.Length ?? 1024) * 4]; continue; }
             if (rc != 0 || found == null) return -1;
@@ -112,39 +113,31 @@ public static unsafe class NameResolver
         }
     }
 
-    /// <summary>Empty, or only blanks, signs and digits: what glibc's getaddrinfo may take as a port number (strtoul).</summary>
-    private static bool MayBeNumericService(string name)
+    /// <summary>strtoul(s, &amp;end, 10) with *end == '\0': blanks, a sign, at least one digit; ULONG_MAX on overflow, negated for '-'.</summary>
+    private static bool StrtoulWhole(string s, out ulong value)
     {
-        foreach (char c in name)
-            if (!(char.IsAsciiDigit(c) || c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r' or '+' or '-')) return false;
-        return true;
-    }
-
-    private static int ServicePortByAddrInfo(string name, int sockType, int protocol)
-    {
-        Netdb.AddrInfo hints = default;
-        hints.SockType = sockType;
-        hints.Protocol = protocol;
-        Netdb.AddrInfo* res;
-        if (Netdb.GetAddrInfo(null, name, &hints, &res) != 0) return -1;
-        int port = -1;
-        for (var ai = res; ai != null; ai = ai->Next)
+        value = 0;
+        int i = 0;
+        while (i < s.Length && s[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r') i++;
+        bool negative = i < s.Length && s[i] == '-';
+        if (i < s.Length && s[i] is '+' or '-') i++;
+        int digits = i;
+        bool overflow = false;
+        for (; i < s.Length && char.IsAsciiDigit(s[i]); i++)
         {
-            if (ai->Addr == null) continue;
-            if (ai->Family is Netdb.AfInet or Netdb.AfInet6)
-            {
-                port = ai->Addr[2] << 8 | ai->Addr[3]; // sin_port / sin6_port, network order
-                break;
-            }
+            ulong d = (ulong)(s[i] - '0');
+            if (value > (ulong.MaxValue - d) / 10) overflow = true;
+            else value = value * 10 + d;
         }
-        Netdb.FreeAddrInfo(res);
-        return port;
+        if (i == digits || i != s.Length) return false;
+        value = overflow ? ulong.MaxValue : negative ? unchecked(0 - value) : value;
+        return true;
     }
 
     /// <summary>pcap_nametoport: port of a service and its protocol (PROTO_UNDEF when tcp and udp agree).</summary>
     public static bool Port(string name, out uint port, out uint proto)
     {
-        int tcp = ServicePort(name, Netdb.SockStream, Netdb.IpProtoTcp), udp = ServicePort(name, Netdb.SockDgram, Netdb.IpProtoUdp);
+        int tcp = ServicePort(name, IpProtoTcp), udp = ServicePort(name, IpProtoUdp);
         port = 0;
         proto = unchecked((uint)ProtoUndef);
         if (tcp >= 0)
