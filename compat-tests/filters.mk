@@ -4,3 +4,8 @@ compat-tests-build: build/test/filter-diff
 build/test/filter-diff: compat-tests/filters/filter-diff.c
 	@mkdir -p build/test
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -ldl
+
+compat-tests-build: build/test/compile-threads
+build/test/compile-threads: compat-tests/filters/compile-threads.c
+	@mkdir -p build/test
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -ldl -lpthread
