@@ -154,8 +154,9 @@ internal static class Lexer
             else if (macLen == best) list.Add(new Token(Tok.Eid, text));
             else if (numLen == best)
             {
-                try { list.Add(new Token(Tok.Num, text, ParseNumber(text))); }
-                catch (PcapException e) { list.Add(new Token(Tok.Error, e.Message, 0, 1)); return list; }
+                string? bad = ParseNumber(text, out uint number);
+                if (bad != null) { list.Add(new Token(Tok.Error, bad, 0, 1)); return list; }
+                list.Add(new Token(Tok.Num, text, number));
             }
             else if (hidLen == best) list.Add(new Token(Tok.Hid, text));
             else if (v6Len == best)
@@ -331,25 +332,28 @@ internal static class Lexer
         return j - p;
     }
 
-    /// <summary>libpcap's stoulen: hex, octal with a leading 0, decimal; 32-bit overflow refused.</summary>
-    private static uint ParseNumber(string text)
+    /// <summary>libpcap's stoulen: hex, octal with a leading 0, decimal; returns the scanner's error text (32-bit overflow, a non-octal digit) or null.</summary>
+    private static string? ParseNumber(string text, out uint number)
     {
+        number = 0;
         ulong v = 0;
         if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'X')
         {
-            foreach (char c in text[2..])
+            for (int i = 2; i < text.Length; i++)
             {
-                v = v * 16 + (ulong)Convert.ToInt32(c.ToString(), 16);
-                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+                char c = text[i];
+                v = v * 16 + (ulong)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+                if (v > uint.MaxValue) return $"number {text} overflows 32 bits";
             }
         }
         else if (text.Length > 1 && text[0] == '0')
         {
-            foreach (char c in text[1..])
+            for (int i = 1; i < text.Length; i++)
             {
-                if (c > '7') throw new PcapException($"number {text} contains non-octal digit");
+                char c = text[i];
+                if (c > '7') return $"number {text} contains non-octal digit";
                 v = v * 8 + (ulong)(c - '0');
-                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+                if (v > uint.MaxValue) return $"number {text} overflows 32 bits";
             }
         }
         else
@@ -357,9 +361,10 @@ internal static class Lexer
             foreach (char c in text)
             {
                 v = v * 10 + (ulong)(c - '0');
-                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+                if (v > uint.MaxValue) return $"number {text} overflows 32 bits";
             }
         }
-        return (uint)v;
+        number = (uint)v;
+        return null;
     }
 }
