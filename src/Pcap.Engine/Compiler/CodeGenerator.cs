@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Pcap.Engine.Handles;
 
@@ -19,7 +20,7 @@ internal sealed class AbsOffset
 internal sealed class Arth
 {
     public Block? B;
-    public List<Stmt> S = [];
+    public required List<Stmt> S;
     public int Regno;
 }
 
@@ -152,7 +153,7 @@ internal sealed partial class CodeGenerator
 
     // ---- loads and comparisons
 
-    private static List<Stmt> L(params Stmt[] s) => [.. s];
+    private static List<Stmt> L(params ReadOnlySpan<Stmt> s) => [.. s];
 
     /// <summary>Code to put the variable part of an offset in X, or null when there is none.</summary>
     private List<Stmt>? AbsOffsetVarPart(AbsOffset off)

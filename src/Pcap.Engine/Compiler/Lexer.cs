@@ -89,6 +89,34 @@ internal static class Lexer
         ["icmp6-multicastroutersolicit"] = 152, ["icmp6-multicastrouterterm"] = 153,
     };
 
+    /// <summary>
+    /// Every word the scanner knows, as its token (the text is the table's own string): named numbers first,
+    /// then keywords, then protocol names, scanner.l's order. Looked up by span, so that a word costs no string.
+    /// </summary>
+    private static readonly Dictionary<string, Token> Words = BuildWords();
+
+    private static readonly Dictionary<string, Token>.AlternateLookup<ReadOnlySpan<char>> WordsBySpan =
+        Words.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static Dictionary<string, Token> BuildWords()
+    {
+        var words = new Dictionary<string, Token>();
+        foreach (var (w, v) in NamedNumbers) words.TryAdd(w, new Token(Tok.Num, w, v));
+        foreach (var (w, k) in Keywords) words.TryAdd(w, new Token(k, w));
+        foreach (var (w, p) in Pnames) words.TryAdd(w, new Token(Tok.Pname, w, 0, p));
+        return words;
+    }
+
+    /// <summary>The text of each ASCII character, for punctuation tokens.</summary>
+    private static readonly string[] CharTexts = BuildCharTexts();
+
+    private static string[] BuildCharTexts()
+    {
+        var texts = new string[128];
+        for (int c = 0; c < texts.Length; c++) texts[c] = ((char)c).ToString();
+        return texts;
+    }
+
     /// <summary>scanner.l's blanks: space, tab, newline, carriage return (a vertical tab or form feed is a syntax error).</summary>
     private static bool IsBlank(char c) => c is ' ' or '\t' or '\n' or '\r';
 
@@ -111,9 +139,14 @@ internal static class Lexer
             while (i < s.Length && IsBlank(s[i])) i++;
             if (i >= s.Length) { list.Add(new Token(Tok.End, "")); return list; }
             char c = s[i];
-            string two = i + 1 < s.Length ? s.Substring(i, 2) : "";
-            Tok? op2 = two switch { ">=" => Tok.Geq, "<=" => Tok.Leq, "!=" => Tok.Neq, "==" => Tok.Eq, "<<" => Tok.Lsh, ">>" => Tok.Rsh, "&&" => Tok.And, "||" => Tok.Or, _ => null };
-            if (op2 is Tok t2) { list.Add(new Token(t2, two)); i += 2; continue; }
+            char c2 = i + 1 < s.Length ? s[i + 1] : '\0';
+            (Tok, string)? op2 = (c, c2) switch
+            {
+                ('>', '=') => (Tok.Geq, ">="), ('<', '=') => (Tok.Leq, "<="), ('!', '=') => (Tok.Neq, "!="), ('=', '=') => (Tok.Eq, "=="),
+                ('<', '<') => (Tok.Lsh, "<<"), ('>', '>') => (Tok.Rsh, ">>"), ('&', '&') => (Tok.And, "&&"), ('|', '|') => (Tok.Or, "||"),
+                _ => null,
+            };
+            if (op2 is var (t2, text2)) { list.Add(new Token(t2, text2)); i += 2; continue; }
             Tok? op1 = c switch
             {
                 '(' => Tok.LParen, ')' => Tok.RParen, '[' => Tok.LBracket, ']' => Tok.RBracket, ':' => Tok.Colon, '!' => Tok.Bang,
@@ -123,7 +156,7 @@ internal static class Lexer
             // ':' may start an IPv6 address ("::1").
             if (op1 is Tok t1 && !(c == ':' && V6Length(s, i) > 0))
             {
-                list.Add(new Token(t1, c.ToString())); i++; continue;
+                list.Add(new Token(t1, CharTexts[c])); i++; continue;
             }
             if (c == '\\')
             {
@@ -144,14 +177,14 @@ internal static class Lexer
                 bogusLen = BogusMacLength(s, i);
             int best = Math.Max(Math.Max(Math.Max(idLen, numLen), Math.Max(Math.Max(hidLen, v6Len), macLen)), bogusLen);
             if (best == 0) { list.Add(new Token(Tok.Error, c.ToString())); return list; }
-            string text = s.Substring(i, best);
-            if (idLen == best && NamedNumbers.TryGetValue(text, out uint named)) list.Add(new Token(Tok.Num, text, named));
-            else if (idLen == best && (Keywords.ContainsKey(text) || Pnames.ContainsKey(text)))
+            if (idLen == best && WordsBySpan.TryGetValue(s.AsSpan(i, best), out var word))
             {
-                if (Keywords.TryGetValue(text, out var kw)) list.Add(new Token(kw, text));
-                else list.Add(new Token(Tok.Pname, text, 0, Pnames[text]));
+                list.Add(word);
+                i += best;
+                continue;
             }
-            else if (macLen == best) list.Add(new Token(Tok.Eid, text));
+            string text = s.Substring(i, best);
+            if (macLen == best) list.Add(new Token(Tok.Eid, text));
             else if (numLen == best)
             {
                 string? bad = ParseNumber(text, out uint number);

@@ -414,7 +414,7 @@ internal sealed partial class CodeGenerator
                     if (proto != Q.Default && proto != Q.Udp && proto != Q.Tcp && proto != Q.Sctp)
                         return Fail("illegal qualifier of 'port'");
                     if (!NameResolver.Port(name, out uint port, out uint realProto)) return Fail($"unknown port '{name}'");
-                    realProto = CheckPortProto(proto, realProto, $"port '{name}'");
+                    realProto = CheckPortProto(proto, realProto, name, range: false);
                     // gencode holds ports in an int: a huge number shows as negative.
                     if ((int)port < 0) return Fail($"illegal port number {(int)port} < 0");
                     if (port > 65535) return Fail($"illegal port number {port} > 65535");
@@ -428,7 +428,7 @@ internal sealed partial class CodeGenerator
                         return Fail("illegal qualifier of 'portrange'");
                     if (!NameResolver.PortRange(name, out uint p1, out uint p2, out uint realProto))
                         return Fail($"unknown port in range '{name}'");
-                    realProto = CheckPortProto(proto, realProto, $"port in range '{name}'");
+                    realProto = CheckPortProto(proto, realProto, name, range: true);
                     if ((int)p1 < 0) return Fail($"illegal port number {(int)p1} < 0");
                     if (p1 > 65535) return Fail($"illegal port number {p1} > 65535");
                     if ((int)p2 < 0) return Fail($"illegal port number {(int)p2} < 0");
@@ -458,27 +458,17 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private uint CheckPortProto(int proto, uint realProto, string what)
+    /// <summary>A port name's protocol against the qualifier's: "port 'NAME' is udp" where they disagree.</summary>
+    private uint CheckPortProto(int proto, uint realProto, string name, bool range)
     {
-        if (proto == Q.Udp)
+        uint wanted = proto switch { Q.Udp => IpProtoUdp, Q.Tcp => IpProtoTcp, Q.Sctp => IpProtoSctp, _ => ProtoUndef };
+        if (wanted == ProtoUndef) return realProto;
+        if (realProto != wanted && realProto is IpProtoTcp or IpProtoUdp or IpProtoSctp)
         {
-            if (realProto == IpProtoTcp) return FailNumber($"{what} is tcp");
-            if (realProto == IpProtoSctp) return FailNumber($"{what} is sctp");
-            return IpProtoUdp;
+            string what = range ? $"port in range '{name}'" : $"port '{name}'";
+            return FailNumber($"{what} is {(realProto == IpProtoTcp ? "tcp" : realProto == IpProtoUdp ? "udp" : "sctp")}");
         }
-        if (proto == Q.Tcp)
-        {
-            if (realProto == IpProtoUdp) return FailNumber($"{what} is udp");
-            if (realProto == IpProtoSctp) return FailNumber($"{what} is sctp");
-            return IpProtoTcp;
-        }
-        if (proto == Q.Sctp)
-        {
-            if (realProto == IpProtoUdp) return FailNumber($"{what} is udp");
-            if (realProto == IpProtoTcp) return FailNumber($"{what} is tcp");
-            return IpProtoSctp;
-        }
-        return realProto;
+        return wanted;
     }
 
     /// <summary>A protocol's number, or -1 (its error set where gencode's lookup fails, else the caller's).</summary>
