@@ -126,13 +126,14 @@ internal static class Lexer
         return true;
     }
 
-    private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
+    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
     private static bool IsAlnum(char c) => char.IsAsciiLetterOrDigit(c);
 
     public static List<Token> Tokenize(string s)
     {
-        var list = new List<Token>();
+        // About one token per three characters in real expressions: one allocation for most.
+        var list = new List<Token>(s.Length / 3 + 4);
         int i = 0;
         while (true)
         {
@@ -255,6 +256,10 @@ internal static class Lexer
     /// <summary>B:B:B:B:B:B, B-B-B-B-B-B, B.B.B.B.B.B (B one or two hex digits), BBBB.BBBB.BBBB, or 12 hex digits.</summary>
     private static int MacLength(string s, int i)
     {
+        // Every form is at least 11 characters of hex digits and separators ("a:b:c:d:e:f"): most words are not.
+        int run = 0;
+        while (run < 11 && i + run < s.Length && (IsHex(s[i + run]) || s[i + run] is ':' or '-' or '.')) run++;
+        if (run < 11) return 0;
         int best = 0;
         foreach (char sep in ":-.")
         {
