@@ -1,3 +1,5 @@
+using System;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using Pcap.Engine.Bpf;
 using Pcap.Engine.Handles;
@@ -28,9 +30,16 @@ public static class FilterCompiler
         Instruction[] p = [];
         string e = "";
         bool ok = false;
-        var thread = new Thread(() => ok = CompileHere(expression, linkType, snapLength, optimize, netmask, out p, out e), LongExpressionStack);
+        ExceptionDispatchInfo? bug = null;
+        var thread = new Thread(() =>
+        {
+            // Only a bug throws; it must reach the caller's thread (and pcap_compile's boundary), not end the process.
+            try { ok = CompileHere(expression, linkType, snapLength, optimize, netmask, out p, out e); }
+            catch (Exception x) { bug = ExceptionDispatchInfo.Capture(x); }
+        }, LongExpressionStack);
         thread.Start();
         thread.Join();
+        bug?.Throw();
         program = p;
         error = e;
         return ok;
@@ -48,8 +57,7 @@ public static class FilterCompiler
             return true;
         }
         var chunks = new ChunkModel();
-        Block? body = null;
-        Block root = null!;
+        Block? body = null, root = null;
         CodeGenerator gen;
         ChunkModel.Current = chunks;
         try
@@ -59,9 +67,9 @@ public static class FilterCompiler
                 root = body == null ? gen.AcceptAll() : gen.Finish(body);
         }
         finally { ChunkModel.Current = null; }
-        if (chunks.Error is { } refused)
+        if (chunks.Error != null || root == null)
         {
-            error = refused;
+            error = chunks.Error ?? throw new InvalidOperationException("the compiler gave neither a program nor an error");
             return false;
         }
         // libpcap turns its optimiser (and with it this refusal) off for code it cannot take (geneve,
@@ -69,9 +77,20 @@ public static class FilterCompiler
         // rejects the packet at run time where x is 0).
         if (optimize && body != null && !gen.NoOptimize)
         {
-            // The optimiser's own refusals (a division by zero it finds by folding) are still exceptions: rare.
-            try { root = Optimizer.Optimize(root, out bool rejectsAll); if (rejectsAll) { error = "expression rejects all packets"; return false; } }
-            catch (PcapException e) { error = e.Message; return false; }
+            // The optimiser's own refusals (a division by zero it finds by folding constants) are still
+            // exceptions: they are rare.
+            bool rejectsAll;
+            try { root = Optimizer.Optimize(root, out rejectsAll); }
+            catch (PcapException e)
+            {
+                error = e.Message;
+                return false;
+            }
+            if (rejectsAll)
+            {
+                error = "expression rejects all packets";
+                return false;
+            }
         }
         program = Assembler.Assemble(root);
         return true;

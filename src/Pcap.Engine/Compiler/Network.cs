@@ -8,6 +8,9 @@ namespace Pcap.Engine.Compiler;
 internal sealed partial class CodeGenerator
 {
     private const uint ProtoUndef = unchecked((uint)-1);
+
+    /// <summary>The mask of a whole IPv6 address (read only).</summary>
+    private static readonly byte[] Ipv6HostMask = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
     private const uint IpProtoTcp = 6, IpProtoUdp = 17, IpProtoSctp = 132;
 
     private static readonly string[] ProtoNames =
@@ -388,8 +391,6 @@ internal sealed partial class CodeGenerator
                     int tproto = proto, tproto6 = proto;
                     if (_offLinkType.ConstantPart == OffsetNotSet && tproto == Q.Default) { tproto = Q.Ip; tproto6 = Q.Ipv6; }
                     Block? b = null;
-                    var all = new byte[16];
-                    Array.Fill(all, (byte)0xff);
                     foreach (var a in addrs)
                     {
                         Block tmp;
@@ -401,7 +402,7 @@ internal sealed partial class CodeGenerator
                         else
                         {
                             if (tproto6 == Q.Ip) continue;
-                            tmp = Host6(a, all, tproto6, dir, q.Addr);
+                            tmp = Host6(a, Ipv6HostMask, tproto6, dir, q.Addr);
                         }
                         if (b != null) Or(b, tmp);
                         b = tmp;
