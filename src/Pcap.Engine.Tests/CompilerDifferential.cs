@@ -94,8 +94,7 @@ internal sealed class CompilerDifferential(CompilerReference reference, string s
         var (refProg, refErr) = reference.Compile(expression, dlt, snapLength, true, netmask);
         Instruction[]? ours = null;
         string? ourErr = null;
-        try { ours = FilterCompiler.Compile(expression, dlt, snapLength, true, netmask); }
-        catch (PcapException e) { ourErr = ErrbufText(e.Message); }
+        try { if (FilterCompiler.TryCompile(expression, dlt, snapLength, true, netmask, out var p, out string err)) ours = p; else ourErr = ErrbufText(err); }
         catch (Exception e) { t.Crashes++; ourErr = "CRASH " + e.GetType().Name + ": " + e.Message; t.Failures.Add($"{id}\t{dltName}\t{expression}\tcrash\t{e}"); }
 
         if ((refProg == null) != (ours == null))
@@ -118,8 +117,8 @@ internal sealed class CompilerDifferential(CompilerReference reference, string s
         if (checkUnoptimised)
         {
             Instruction[]? oursU = null;
-            try { oursU = FilterCompiler.Compile(expression, dlt, snapLength, false, netmask); }
-            catch (Exception e) { t.Failures.Add($"{id}\t{dltName}\t{expression}\tunoptimised refused\t{e.Message}"); ok = false; }
+            if (FilterCompiler.TryCompile(expression, dlt, snapLength, false, netmask, out var pu, out string errU)) oursU = pu;
+            else { t.Failures.Add($"{id}\t{dltName}\t{expression}\tunoptimised refused\t{errU}"); ok = false; }
             var (refU, _) = reference.Compile(expression, dlt, snapLength, false, netmask);
             if (oursU != null && refU != null)
             {

@@ -15,12 +15,8 @@ public sealed class CompilerThreadTests
 {
     private static string Outcome(string expr, int dlt)
     {
-        try
-        {
-            var p = FilterCompiler.Compile(expr, dlt, 262144, true, 0xffffffff);
-            return string.Join(",", p.Select(i => $"{i.Code}:{i.Jt}:{i.Jf}:{i.K}"));
-        }
-        catch (PcapException e) { return "error: " + e.Message; }
+        if (!FilterCompiler.TryCompile(expr, dlt, 262144, true, 0xffffffff, out var p, out string error)) return "error: " + error;
+        return string.Join(",", p.Select(i => $"{i.Code}:{i.Jt}:{i.Jf}:{i.K}"));
     }
 
     [Fact]

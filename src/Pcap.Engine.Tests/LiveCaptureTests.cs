@@ -80,7 +80,8 @@ public unsafe class LiveCaptureTests
     [InlineData("", false)]
     public void VlanProgramsAreRecognised(string expression, bool vlan)
     {
-        using var program = new Program(FilterCompiler.Compile(expression, 1, 262144, true, 0));
+        Assert.True(FilterCompiler.TryCompile(expression, 1, 262144, true, 0, out var code, out _));
+        using var program = new Program(code);
         Assert.Equal(vlan, PacketSocketHandle.TestsVlanTpid(program));
     }
 

@@ -46,7 +46,7 @@ internal sealed partial class CodeGenerator
             case Q.Dst: return Bcmp(OffRel.LinkHdr, 1, 1, addr);
             case Q.And: { var b0 = ArcnetHostOp(addr, Q.Src); var b1 = ArcnetHostOp(addr, Q.Dst); And(b0, b1); return b1; }
             case Q.Default: case Q.Or: { var b0 = ArcnetHostOp(addr, Q.Src); var b1 = ArcnetHostOp(addr, Q.Dst); Or(b0, b1); return b1; }
-            default: throw new PcapException(OnlyOn80211(dir));
+            default: return Fail(OnlyOn80211(dir));
         }
     }
 
@@ -64,9 +64,9 @@ internal sealed partial class CodeGenerator
     /// <summary>gen_acode: an ARCnet address ($XX).</summary>
     public Block ArcnetCode(string s, Qual q)
     {
-        if (!IsArcnet) throw new PcapException("aid supported only on ARCnet");
+        if (!IsArcnet) return Fail("aid supported only on ARCnet");
         if ((q.Addr == Q.Host || q.Addr == Q.Default) && q.Proto == Q.Link)
             return ArcnetHostOp(Names.NameResolver.EtherAton(s.TrimStart('$')), q.Dir);
-        throw new PcapException("ARCnet address used in non-arc expression");
+        return Fail("ARCnet address used in non-arc expression");
     }
 }

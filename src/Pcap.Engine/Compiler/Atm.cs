@@ -29,10 +29,10 @@ internal sealed partial class CodeGenerator
         switch (field)
         {
             case AtmFieldKind.Vpi:
-                if (!_isAtm) throw new PcapException("'vpi' supported only on raw ATM");
+                if (!_isAtm) return Fail("'vpi' supported only on raw ATM");
                 return Ncmp(OffRel.LinkHdr, SunAtmVpiPos, Op.B, 0xffffffff, jtype, reverse, value);
             case AtmFieldKind.Vci:
-                if (!_isAtm) throw new PcapException("'vci' supported only on raw ATM");
+                if (!_isAtm) return Fail("'vci' supported only on raw ATM");
                 return Ncmp(OffRel.LinkHdr, SunAtmVciPos, Op.H, 0xffffffff, jtype, reverse, value);
             case AtmFieldKind.ProtoType:
                 return Ncmp(OffRel.LinkHdr, SunAtmProtoPos, Op.B, 0x0f, jtype, reverse, value);
@@ -73,7 +73,7 @@ internal sealed partial class CodeGenerator
             AtmType.Oamf4sc => "oam4sc", AtmType.Sc => "sc", AtmType.Ilmic => "ilmic", AtmType.Oam => "oam",
             AtmType.Oamf4 => "oamf4", AtmType.Connectmsg => "connectmsg", _ => "metaconnect",
         };
-        if (!_isAtm) throw new PcapException($"'{name}' supported only on raw ATM");
+        if (!_isAtm) return Fail($"'{name}' supported only on raw ATM");
         switch (type)
         {
             case AtmType.Metac: return AtmVpiVci(0, 1);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Pcap.Engine.Handles;
 
@@ -19,7 +20,7 @@ internal sealed class AbsOffset
 internal sealed class Arth
 {
     public Block? B;
-    public List<Stmt> S = [];
+    public required List<Stmt> S;
     public int Regno;
 }
 
@@ -33,12 +34,37 @@ internal sealed partial class CodeGenerator
     private readonly uint _netmask;
     private readonly bool[] _regUsed = new bool[16];
     private int _curReg;
+    private readonly ChunkModel _chunks;
 
-    public CodeGenerator(int linkType, int snapLength, uint netmask)
+    public CodeGenerator(int linkType, int snapLength, uint netmask, ChunkModel chunks)
     {
+        _chunks = chunks;
         _snapLength = snapLength;
         _netmask = netmask;
         InitLinkType(linkType);
+    }
+
+    // ---- errors
+
+    /// <summary>The compilation's error, once gencode would have raised one (the parser stops then).</summary>
+    public bool Failed => _chunks.Error != null;
+
+    /// <summary>
+    /// gencode's bpf_error without its longjmp: records the compilation's first error and returns a placeholder
+    /// block. The primitive under way finishes on placeholders (first error wins, so nothing after it is
+    /// reported) and the parser stops right after it, before it reads further: an error costs no exception.
+    /// </summary>
+    private Block Fail(string text)
+    {
+        _chunks.Fail(text);
+        return new Block(Op.RET | Op.K, 0);
+    }
+
+    /// <summary><see cref="Fail(string)"/> where a number is due: the placeholder is 0.</summary>
+    private uint FailNumber(string text)
+    {
+        _chunks.Fail(text);
+        return 0;
     }
 
     // ---- block plumbing (gencode.c's backpatch/merge/gen_and/gen_or/gen_not)
@@ -119,14 +145,15 @@ internal sealed partial class CodeGenerator
             if (_regUsed[_curReg]) _curReg = (_curReg + 1) % 16;
             else { _regUsed[_curReg] = true; return _curReg; }
         }
-        throw new PcapException("too many registers needed to evaluate expression");
+        _chunks.Fail("too many registers needed to evaluate expression");
+        return 0;
     }
 
     private void FreeReg(int n) => _regUsed[n] = false;
 
     // ---- loads and comparisons
 
-    private static List<Stmt> L(params Stmt[] s) => [.. s];
+    private static List<Stmt> L(params ReadOnlySpan<Stmt> s) => [.. s];
 
     /// <summary>Code to put the variable part of an offset in X, or null when there is none.</summary>
     private List<Stmt>? AbsOffsetVarPart(AbsOffset off)
@@ -240,14 +267,14 @@ internal sealed partial class CodeGenerator
 
     public Arth LoadImmediate(uint v)
     {
-        ChunkModel.Charge(ChunkModel.ArthSize);
+        _chunks.Take(ChunkModel.ArthSize);
         int reg = AllocReg();
         return new Arth { S = L(new Stmt(Op.LD | Op.IMM, v), new Stmt(Op.ST, (uint)reg)), Regno = reg };
     }
 
     public Arth LoadLength()
     {
-        ChunkModel.Charge(ChunkModel.ArthSize);
+        _chunks.Take(ChunkModel.ArthSize);
         int reg = AllocReg();
         return new Arth { S = L(new Stmt(Op.LD | Op.LEN), new Stmt(Op.ST, (uint)reg)), Regno = reg };
     }
@@ -258,12 +285,12 @@ internal sealed partial class CodeGenerator
     public Arth Arith(int code, Arth a0, Arth a1)
     {
         if (code == Op.DIV && a1.S.Count > 0 && a1.S[0].Code == (Op.LD | Op.IMM) && a1.S[0].K == 0)
-            throw new PcapException("division by zero");
+            return FailArth("division by zero", a0);
         if (code == Op.MOD && a1.S.Count > 0 && a1.S[0].Code == (Op.LD | Op.IMM) && a1.S[0].K == 0)
-            throw new PcapException("modulus by zero");
+            return FailArth("modulus by zero", a0);
         // gen_arth looks at the first statement only: "x >> 33" is refused, "x >> (1 + 32)" is not.
         if (code is Op.LSH or Op.RSH && a1.S.Count > 0 && a1.S[0].Code == (Op.LD | Op.IMM) && a1.S[0].K > 31)
-            throw new PcapException("shift by more than 31 bits");
+            return FailArth("shift by more than 31 bits", a0);
         var s0 = XferToX(a1);
         var s1 = XferToA(a0);
         a0.S.AddRange(a1.S);
@@ -277,6 +304,13 @@ internal sealed partial class CodeGenerator
         // libpcap 1.10.3's gen_arth keeps the left operand's protocol checks and drops the right one's:
         // "0 < (0 + ip[31:2])" tests no protocol, "(1 + tcp[4]) != sctp[11]" only sctp. Kept for its verdicts.
         return a0;
+    }
+
+    /// <summary><see cref="Fail(string)"/> where an arithmetic value is due: the placeholder is <paramref name="a"/>.</summary>
+    private Arth FailArth(string text, Arth a)
+    {
+        _chunks.Fail(text);
+        return a;
     }
 
     public Arth Neg(Arth a)
@@ -319,18 +353,15 @@ internal sealed partial class CodeGenerator
 
     public Arth Load(int proto, Arth inst, uint size)
     {
-        int sz = size switch
-        {
-            1 => Op.B, 2 => Op.H, 4 => Op.W,
-            _ => throw new PcapException("data size must be 1, 2, or 4"),
-        };
+        int sz = size switch { 1 => Op.B, 2 => Op.H, 4 => Op.W, _ => -1 };
+        if (sz < 0) return FailArth("data size must be 1, 2, or 4", inst);
         int regno = AllocReg();
         FreeReg(inst.Regno);
         List<Stmt> s;
         switch (proto)
         {
             case Q.Radio:
-                if (_linkType is not (Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio or Dlt.PrismHeader)) throw new PcapException("radio information not present in capture");
+                if (_linkType is not (Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio or Dlt.PrismHeader)) return FailArth("radio information not present in capture", inst);
                 s = L(XferToX(inst), new Stmt(Op.LD | Op.IND | sz, 0));
                 inst.S.AddRange(s);
                 break;
@@ -387,7 +418,7 @@ internal sealed partial class CodeGenerator
                     break;
                 }
             default:
-                throw new PcapException("unsupported index operation");
+                return FailArth("unsupported index operation", inst);
         }
         inst.Regno = regno;
         inst.S.Add(new Stmt(Op.ST, (uint)regno));

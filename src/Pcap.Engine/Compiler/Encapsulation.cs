@@ -17,12 +17,12 @@ internal sealed partial class CodeGenerator
             case Q.Dst: return Bcmp(OffRel.LinkHdr, 0, 6, e);
             case Q.And: { var b0 = EtherHostOp(e, Q.Src); var b1 = EtherHostOp(e, Q.Dst); And(b0, b1); return b1; }
             case Q.Default: case Q.Or: { var b0 = EtherHostOp(e, Q.Src); var b1 = EtherHostOp(e, Q.Dst); Or(b0, b1); return b1; }
-            case Q.Addr1: throw new PcapException("'addr1' and 'address1' are only supported on 802.11 with 802.11 headers");
-            case Q.Addr2: throw new PcapException("'addr2' and 'address2' are only supported on 802.11 with 802.11 headers");
-            case Q.Addr3: throw new PcapException("'addr3' and 'address3' are only supported on 802.11 with 802.11 headers");
-            case Q.Addr4: throw new PcapException("'addr4' and 'address4' are only supported on 802.11 with 802.11 headers");
-            case Q.Ra: throw new PcapException("'ra' is only supported on 802.11 with 802.11 headers");
-            default: throw new PcapException("'ta' is only supported on 802.11 with 802.11 headers");
+            case Q.Addr1: return Fail("'addr1' and 'address1' are only supported on 802.11 with 802.11 headers");
+            case Q.Addr2: return Fail("'addr2' and 'address2' are only supported on 802.11 with 802.11 headers");
+            case Q.Addr3: return Fail("'addr3' and 'address3' are only supported on 802.11 with 802.11 headers");
+            case Q.Addr4: return Fail("'addr4' and 'address4' are only supported on 802.11 with 802.11 headers");
+            case Q.Ra: return Fail("'ra' is only supported on 802.11 with 802.11 headers");
+            default: return Fail("'ta' is only supported on 802.11 with 802.11 headers");
         }
     }
 
@@ -35,7 +35,7 @@ internal sealed partial class CodeGenerator
             case Q.Dst: return Bcmp(OffRel.LinkHdr, dstOff, 6, e);
             case Q.And: { var b0 = MacHostAt(e, Q.Src, srcOff, dstOff); var b1 = MacHostAt(e, Q.Dst, srcOff, dstOff); And(b0, b1); return b1; }
             case Q.Default: case Q.Or: { var b0 = MacHostAt(e, Q.Src, srcOff, dstOff); var b1 = MacHostAt(e, Q.Dst, srcOff, dstOff); Or(b0, b1); return b1; }
-            default: throw new PcapException(OnlyOn80211(dir));
+            default: return Fail(OnlyOn80211(dir));
         }
     }
 
@@ -69,10 +69,10 @@ internal sealed partial class CodeGenerator
         if ((q.Addr == Q.Host || q.Addr == Q.Default) && q.Proto == Q.Link)
         {
             var e = NameResolver.EtherAton(s);
-            if (!HasMacAddresses) throw new PcapException("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
+            if (!HasMacAddresses) return Fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
             return MacHost(e, q.Dir);
         }
-        throw new PcapException("ethernet address used in non-ether expression");
+        return Fail("ethernet address used in non-ether expression");
     }
 
     public Block Broadcast(int proto)
@@ -82,10 +82,10 @@ internal sealed partial class CodeGenerator
             case Q.Default: case Q.Link:
                 if (IsArcnet) return ArcnetHostOp(ArcnetBroadcast, Q.Dst);
                 if (HasMacAddresses) return MacHost(EtherBroadcast, Q.Dst);
-                throw new PcapException("not a broadcast link");
+                return Fail("not a broadcast link");
             case Q.Ip:
                 {
-                    if (_netmask == 0xffffffff) throw new PcapException("netmask not known, so 'ip broadcast' not supported");
+                    if (_netmask == 0xffffffff) return Fail("netmask not known, so 'ip broadcast' not supported");
                     var b0 = LinkType(EtherTypeIp);
                     uint hostmask = ~_netmask;
                     var b1 = Mcmp(OffRel.LinkPl, 16, Op.W, 0, hostmask);
@@ -95,7 +95,7 @@ internal sealed partial class CodeGenerator
                     return b2;
                 }
         }
-        throw new PcapException("only link-layer/IP broadcast filters supported");
+        return Fail("only link-layer/IP broadcast filters supported");
     }
 
     private Block MacMulticast(uint offset) => new(Op.JMP | Op.JSET | Op.K, 1) { Stmts = LoadA(OffRel.LinkHdr, offset, Op.B) };
@@ -134,7 +134,7 @@ internal sealed partial class CodeGenerator
                     return b1;
                 }
         }
-        throw new PcapException("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
+        return Fail("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
     }
 
     private const uint SkfAdOff = 0xfffff000, SkfAdPktType = 4, SkfAdIfindex = 8;
@@ -188,13 +188,13 @@ internal sealed partial class CodeGenerator
 
     public Block Vlan(uint vlanNum, bool hasTag)
     {
-        if (_labelStackDepth > 0) throw new PcapException("no VLAN match after MPLS");
+        if (_labelStackDepth > 0) return Fail("no VLAN match after MPLS");
         if (!(IsEthernetLike || _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio))
-            throw new PcapException($"no VLAN support for {Dlt.Description(_linkType)}");
+            return Fail($"no VLAN support for {Dlt.Description(_linkType)}");
         var b0 = VlanTpidTest();
         if (hasTag)
         {
-            if (vlanNum > 0x0fff) throw new PcapException($"VLAN tag {vlanNum} greater than maximum {0x0fff}");
+            if (vlanNum > 0x0fff) return Fail($"VLAN tag {vlanNum} greater than maximum {0x0fff}");
             var b1 = Mcmp(OffRel.LinkPl, 0, Op.H, vlanNum, 0x0fff);
             And(b0, b1);
             b0 = b1;
@@ -211,10 +211,10 @@ internal sealed partial class CodeGenerator
         if (_labelStackDepth > 0) b0 = Mcmp(OffRel.PrevMplsHdr, 2, Op.B, 0, 0x01);
         else if (IsEthernetLike || _linkType is Dlt.CHdlc or Dlt.Hdlc) b0 = LinkType(EtherTypeMpls);
         else if (_linkType == Dlt.Ppp) b0 = LinkType(PppMplsUcast);
-        else throw new PcapException($"no MPLS support for {Dlt.Description(_linkType)}");
+        else return Fail($"no MPLS support for {Dlt.Description(_linkType)}");
         if (hasLabel)
         {
-            if (label > 0xfffff) throw new PcapException($"MPLS label {label} greater than maximum {0xfffff}");
+            if (label > 0xfffff) return Fail($"MPLS label {label} greater than maximum {0xfffff}");
             var b1 = Mcmp(OffRel.LinkPl, 0, Op.W, label << 12, 0xfffff000);
             And(b0, b1);
             b0 = b1;
@@ -232,7 +232,7 @@ internal sealed partial class CodeGenerator
         var b0 = LinkType(EtherTypePppoes);
         if (hasSess)
         {
-            if (sess > 0xffff) throw new PcapException($"PPPoE session number {sess} greater than maximum {0xffff}");
+            if (sess > 0xffff) return Fail($"PPPoE session number {sess} greater than maximum {0xffff}");
             var b1 = Cmp(OffRel.LinkPl, 2, Op.H, sess);
             And(b0, b1);
             b0 = b1;
@@ -269,7 +269,7 @@ internal sealed partial class CodeGenerator
         if (IsWlan) return CheckWlanDataFrame();
         if (_linkType is Dlt.Fddi or Dlt.Ieee802 or Dlt.AtmRfc1483) return True();
         if (_linkType == Dlt.SunAtm) return AtmLlc();
-        throw new PcapException($"'llc' not supported for {Dlt.Description(_linkType)}");
+        return Fail($"'llc' not supported for {Dlt.Description(_linkType)}");
     }
 
     public Block LlcNamed(string name)
@@ -308,7 +308,7 @@ internal sealed partial class CodeGenerator
             return b1;
         }
         int u = Wlan.Lookup(LlcUSubtypes, name);
-        if (u < 0) throw new PcapException($"unknown LLC type name \"{name}\"");
+        if (u < 0) return Fail($"unknown LLC type name \"{name}\"");
         {
             var b0 = Llc();
             var b1 = Mcmp(OffRel.Llc, 2, Op.B, (uint)u, 0xef);

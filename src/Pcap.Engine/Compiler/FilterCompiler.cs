@@ -18,50 +18,81 @@ public static class FilterCompiler
     private const int LongExpressionStack = 256 << 20;
 
     /// <summary>
-    /// Compiles <paramref name="expression"/> for a link type. Throws <see cref="PcapException"/> with
-    /// libpcap's error text when libpcap refuses the expression.
+    /// Compiles <paramref name="expression"/> for a link type. Where libpcap refuses the expression, returns
+    /// false with libpcap's error text: a refusal is a value here, not an exception (libpcap longjmps; an
+    /// exception costs microseconds of unwinding under NativeAOT, and half of real-world refusals are cheap).
     /// </summary>
-    public static Instruction[] Compile(string expression, int linkType, int snapLength, bool optimize, uint netmask)
+    public static bool TryCompile(string expression, int linkType, int snapLength, bool optimize, uint netmask,
+        out Instruction[] program, out string error)
     {
-        if (expression.Length <= LongExpression) return CompileHere(expression, linkType, snapLength, optimize, netmask);
-        Instruction[]? result = null;
-        ExceptionDispatchInfo? error = null;
+        if (expression.Length <= LongExpression)
+            return CompileHere(expression, linkType, snapLength, optimize, netmask, out program, out error);
+        Instruction[] p = [];
+        string e = "";
+        bool ok = false;
+        ExceptionDispatchInfo? bug = null;
         var thread = new Thread(() =>
         {
-            try { result = CompileHere(expression, linkType, snapLength, optimize, netmask); }
-            catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
+            // Only a bug throws; it must reach the caller's thread (and pcap_compile's boundary), not end the process.
+            try { ok = CompileHere(expression, linkType, snapLength, optimize, netmask, out p, out e); }
+            catch (Exception x) { bug = ExceptionDispatchInfo.Capture(x); }
         }, LongExpressionStack);
         thread.Start();
         thread.Join();
-        error?.Throw();
-        return result!;
+        bug?.Throw();
+        program = p;
+        error = e;
+        return ok;
     }
 
-    private static Instruction[] CompileHere(string expression, int linkType, int snapLength, bool optimize, uint netmask)
+    private static bool CompileHere(string expression, int linkType, int snapLength, bool optimize, uint netmask,
+        out Instruction[] program, out string error)
     {
+        program = [];
+        error = "";
         // The empty expression is "ret #snaplen" on every link type libpcap accepts, whatever its layout.
         if (Lexer.IsBlank(expression) && Dlt.LibpcapCompilesFor(linkType))
-            return [new Instruction(0x06, 0, 0, (uint)snapLength)];
-        Block root;
-        Block? body;
+        {
+            program = [new Instruction(0x06, 0, 0, (uint)snapLength)];
+            return true;
+        }
+        var chunks = new ChunkModel();
+        Block? body = null, root = null;
         CodeGenerator gen;
-        ChunkModel.Current = new ChunkModel();
+        ChunkModel.Current = chunks;
         try
         {
-            gen = new CodeGenerator(linkType, snapLength, netmask);
-            var tokens = Lexer.Tokenize(expression);
-            body = new Parser(tokens, gen).ParseProgram();
-            root = body == null ? gen.AcceptAll() : gen.Finish(body);
+            gen = new CodeGenerator(linkType, snapLength, netmask, chunks);
+            if (!gen.Failed && new Parser(Lexer.Tokenize(expression), gen, chunks).ParseProgram(out body))
+                root = body == null ? gen.AcceptAll() : gen.Finish(body);
         }
         finally { ChunkModel.Current = null; }
+        if (chunks.Error != null || root == null)
+        {
+            error = chunks.Error ?? throw new InvalidOperationException("the compiler gave neither a program nor an error");
+            return false;
+        }
         // libpcap turns its optimiser (and with it this refusal) off for code it cannot take (geneve,
         // protochain, 802.11 header lengths, Prism): its zero rules would change verdicts there ("0 % x"
         // rejects the packet at run time where x is 0).
         if (optimize && body != null && !gen.NoOptimize)
         {
-            root = Optimizer.Optimize(root, out bool rejectsAll);
-            if (rejectsAll) throw new PcapException("expression rejects all packets");
+            // The optimiser's own refusals (a division by zero it finds by folding constants) are still
+            // exceptions: they are rare.
+            bool rejectsAll;
+            try { root = Optimizer.Optimize(root, out rejectsAll); }
+            catch (PcapException e)
+            {
+                error = e.Message;
+                return false;
+            }
+            if (rejectsAll)
+            {
+                error = "expression rejects all packets";
+                return false;
+            }
         }
-        return Assembler.Assemble(root);
+        program = Assembler.Assemble(root);
+        return true;
     }
 }

@@ -89,6 +89,34 @@ internal static class Lexer
         ["icmp6-multicastroutersolicit"] = 152, ["icmp6-multicastrouterterm"] = 153,
     };
 
+    /// <summary>
+    /// Every word the scanner knows, as its token (the text is the table's own string): named numbers first,
+    /// then keywords, then protocol names, scanner.l's order. Looked up by span, so that a word costs no string.
+    /// </summary>
+    private static readonly Dictionary<string, Token> Words = BuildWords();
+
+    private static readonly Dictionary<string, Token>.AlternateLookup<ReadOnlySpan<char>> WordsBySpan =
+        Words.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static Dictionary<string, Token> BuildWords()
+    {
+        var words = new Dictionary<string, Token>();
+        foreach (var (w, v) in NamedNumbers) words.TryAdd(w, new Token(Tok.Num, w, v));
+        foreach (var (w, k) in Keywords) words.TryAdd(w, new Token(k, w));
+        foreach (var (w, p) in Pnames) words.TryAdd(w, new Token(Tok.Pname, w, 0, p));
+        return words;
+    }
+
+    /// <summary>The text of each ASCII character, for punctuation tokens.</summary>
+    private static readonly string[] CharTexts = BuildCharTexts();
+
+    private static string[] BuildCharTexts()
+    {
+        var texts = new string[128];
+        for (int c = 0; c < texts.Length; c++) texts[c] = ((char)c).ToString();
+        return texts;
+    }
+
     /// <summary>scanner.l's blanks: space, tab, newline, carriage return (a vertical tab or form feed is a syntax error).</summary>
     private static bool IsBlank(char c) => c is ' ' or '\t' or '\n' or '\r';
 
@@ -98,22 +126,28 @@ internal static class Lexer
         return true;
     }
 
-    private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
+    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
     private static bool IsAlnum(char c) => char.IsAsciiLetterOrDigit(c);
 
     public static List<Token> Tokenize(string s)
     {
-        var list = new List<Token>();
+        // About one token per three characters in real expressions: one allocation for most.
+        var list = new List<Token>(s.Length / 3 + 4);
         int i = 0;
         while (true)
         {
             while (i < s.Length && IsBlank(s[i])) i++;
             if (i >= s.Length) { list.Add(new Token(Tok.End, "")); return list; }
             char c = s[i];
-            string two = i + 1 < s.Length ? s.Substring(i, 2) : "";
-            Tok? op2 = two switch { ">=" => Tok.Geq, "<=" => Tok.Leq, "!=" => Tok.Neq, "==" => Tok.Eq, "<<" => Tok.Lsh, ">>" => Tok.Rsh, "&&" => Tok.And, "||" => Tok.Or, _ => null };
-            if (op2 is Tok t2) { list.Add(new Token(t2, two)); i += 2; continue; }
+            char c2 = i + 1 < s.Length ? s[i + 1] : '\0';
+            (Tok, string)? op2 = (c, c2) switch
+            {
+                ('>', '=') => (Tok.Geq, ">="), ('<', '=') => (Tok.Leq, "<="), ('!', '=') => (Tok.Neq, "!="), ('=', '=') => (Tok.Eq, "=="),
+                ('<', '<') => (Tok.Lsh, "<<"), ('>', '>') => (Tok.Rsh, ">>"), ('&', '&') => (Tok.And, "&&"), ('|', '|') => (Tok.Or, "||"),
+                _ => null,
+            };
+            if (op2 is var (t2, text2)) { list.Add(new Token(t2, text2)); i += 2; continue; }
             Tok? op1 = c switch
             {
                 '(' => Tok.LParen, ')' => Tok.RParen, '[' => Tok.LBracket, ']' => Tok.RBracket, ':' => Tok.Colon, '!' => Tok.Bang,
@@ -123,7 +157,7 @@ internal static class Lexer
             // ':' may start an IPv6 address ("::1").
             if (op1 is Tok t1 && !(c == ':' && V6Length(s, i) > 0))
             {
-                list.Add(new Token(t1, c.ToString())); i++; continue;
+                list.Add(new Token(t1, CharTexts[c])); i++; continue;
             }
             if (c == '\\')
             {
@@ -144,18 +178,19 @@ internal static class Lexer
                 bogusLen = BogusMacLength(s, i);
             int best = Math.Max(Math.Max(Math.Max(idLen, numLen), Math.Max(Math.Max(hidLen, v6Len), macLen)), bogusLen);
             if (best == 0) { list.Add(new Token(Tok.Error, c.ToString())); return list; }
-            string text = s.Substring(i, best);
-            if (idLen == best && NamedNumbers.TryGetValue(text, out uint named)) list.Add(new Token(Tok.Num, text, named));
-            else if (idLen == best && (Keywords.ContainsKey(text) || Pnames.ContainsKey(text)))
+            if (idLen == best && WordsBySpan.TryGetValue(s.AsSpan(i, best), out var word))
             {
-                if (Keywords.TryGetValue(text, out var kw)) list.Add(new Token(kw, text));
-                else list.Add(new Token(Tok.Pname, text, 0, Pnames[text]));
+                list.Add(word);
+                i += best;
+                continue;
             }
-            else if (macLen == best) list.Add(new Token(Tok.Eid, text));
+            string text = s.Substring(i, best);
+            if (macLen == best) list.Add(new Token(Tok.Eid, text));
             else if (numLen == best)
             {
-                try { list.Add(new Token(Tok.Num, text, ParseNumber(text))); }
-                catch (PcapException e) { list.Add(new Token(Tok.Error, e.Message, 0, 1)); return list; }
+                string? bad = ParseNumber(text, out uint number);
+                if (bad != null) { list.Add(new Token(Tok.Error, bad, 0, 1)); return list; }
+                list.Add(new Token(Tok.Num, text, number));
             }
             else if (hidLen == best) list.Add(new Token(Tok.Hid, text));
             else if (v6Len == best)
@@ -221,6 +256,10 @@ internal static class Lexer
     /// <summary>B:B:B:B:B:B, B-B-B-B-B-B, B.B.B.B.B.B (B one or two hex digits), BBBB.BBBB.BBBB, or 12 hex digits.</summary>
     private static int MacLength(string s, int i)
     {
+        // Every form is at least 11 characters of hex digits and separators ("a:b:c:d:e:f"): most words are not.
+        int run = 0;
+        while (run < 11 && i + run < s.Length && (IsHex(s[i + run]) || s[i + run] is ':' or '-' or '.')) run++;
+        if (run < 11) return 0;
         int best = 0;
         foreach (char sep in ":-.")
         {
@@ -331,25 +370,28 @@ internal static class Lexer
         return j - p;
     }
 
-    /// <summary>libpcap's stoulen: hex, octal with a leading 0, decimal; 32-bit overflow refused.</summary>
-    private static uint ParseNumber(string text)
+    /// <summary>libpcap's stoulen: hex, octal with a leading 0, decimal; returns the scanner's error text (32-bit overflow, a non-octal digit) or null.</summary>
+    private static string? ParseNumber(string text, out uint number)
     {
+        number = 0;
         ulong v = 0;
         if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'X')
         {
-            foreach (char c in text[2..])
+            for (int i = 2; i < text.Length; i++)
             {
-                v = v * 16 + (ulong)Convert.ToInt32(c.ToString(), 16);
-                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+                char c = text[i];
+                v = v * 16 + (ulong)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+                if (v > uint.MaxValue) return $"number {text} overflows 32 bits";
             }
         }
         else if (text.Length > 1 && text[0] == '0')
         {
-            foreach (char c in text[1..])
+            for (int i = 1; i < text.Length; i++)
             {
-                if (c > '7') throw new PcapException($"number {text} contains non-octal digit");
+                char c = text[i];
+                if (c > '7') return $"number {text} contains non-octal digit";
                 v = v * 8 + (ulong)(c - '0');
-                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+                if (v > uint.MaxValue) return $"number {text} overflows 32 bits";
             }
         }
         else
@@ -357,9 +399,10 @@ internal static class Lexer
             foreach (char c in text)
             {
                 v = v * 10 + (ulong)(c - '0');
-                if (v > uint.MaxValue) throw new PcapException($"number {text} overflows 32 bits");
+                if (v > uint.MaxValue) return $"number {text} overflows 32 bits";
             }
         }
-        return (uint)v;
+        number = (uint)v;
+        return null;
     }
 }

@@ -129,7 +129,7 @@ internal sealed partial class CodeGenerator
                 if (JuniperLayout(dlt) is (uint lt, uint pl, uint nl, uint nosnap)) { Set(lt, pl, nl, nosnap); break; }
                 // In the DLT_MATCHING range, only raw link[...] filtering.
                 if (dlt < Dlt.MatchingMin || dlt > Dlt.MatchingMax)
-                    throw new PcapException($"unknown data link type {dlt} (min {Dlt.MatchingMin}, max {Dlt.MatchingMax})");
+                    _chunks.Fail($"unknown data link type {dlt} (min {Dlt.MatchingMin}, max {Dlt.MatchingMax})");
                 Set(NotSet, NotSet, NotSet, NotSet);
                 break;
         }
@@ -312,7 +312,7 @@ internal sealed partial class CodeGenerator
             {
                 EtherTypeIp or 0x21 => MplsLinkType(EtherTypeIp),
                 EtherTypeIpv6 or 0x57 => MplsLinkType(EtherTypeIpv6),
-                _ => throw new PcapException("unsupported protocol over mpls"),
+                _ => Fail("unsupported protocol over mpls"),
             };
         }
         switch (_linkType)
@@ -387,9 +387,9 @@ internal sealed partial class CodeGenerator
         }
         if (IsJuniper(_linkType)) return JuniperMagic();
         if (Dlt.TypeFilteringRefusal(_linkType) is string family)
-            throw new PcapException($"{family} link-layer type filtering not implemented");
+            return Fail($"{family} link-layer type filtering not implemented");
         if (_offLinkType.ConstantPart == OffsetNotSet)
-            throw new PcapException($"{Dlt.Description(_linkType)} link-layer type filtering not implemented");
+            return Fail($"{Dlt.Description(_linkType)} link-layer type filtering not implemented");
         return Cmp(OffRel.LinkType, 0, Op.H, proto);
     }
 

@@ -8,6 +8,9 @@ namespace Pcap.Engine.Compiler;
 internal sealed partial class CodeGenerator
 {
     private const uint ProtoUndef = unchecked((uint)-1);
+
+    /// <summary>The mask of a whole IPv6 address (read only).</summary>
+    private static readonly byte[] Ipv6HostMask = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
     private const uint IpProtoTcp = 6, IpProtoUdp = 17, IpProtoSctp = 132;
 
     private static readonly string[] ProtoNames =
@@ -48,7 +51,7 @@ internal sealed partial class CodeGenerator
                     Or(b0, b1);
                     return b1;
                 }
-            default: throw new PcapException(DirError(dir, "addresses other than 802.11 MAC addresses"));
+            default: return Fail(DirError(dir, "addresses other than 802.11 MAC addresses"));
         }
         var l = LinkType(llProto);
         var c = Mcmp(OffRel.LinkPl, offset, Op.W, addr, mask);
@@ -77,7 +80,7 @@ internal sealed partial class CodeGenerator
                     Or(b0, b1);
                     return b1;
                 }
-            default: throw new PcapException(DirError(dir, "addresses other than 802.11 MAC addresses"));
+            default: return Fail(DirError(dir, "addresses other than 802.11 MAC addresses"));
         }
         static uint W(byte[] a, int i) => (uint)(a[i] << 24 | a[i + 1] << 16 | a[i + 2] << 8 | a[i + 3]);
         var b = Mcmp(OffRel.LinkPl, offset + 12, Op.W, W(addr, 12), W(mask, 12));
@@ -109,21 +112,21 @@ internal sealed partial class CodeGenerator
                     }
                     return b0;
                 }
-            case Q.Link: throw new PcapException($"link-layer modifier applied to {typestr}");
+            case Q.Link: return Fail($"link-layer modifier applied to {typestr}");
             case Q.Ip: return HostOp(addr, mask, dir, EtherTypeIp, 12, 16);
             case Q.Rarp: return HostOp(addr, mask, dir, EtherTypeRevArp, 14, 24);
             case Q.Arp: return HostOp(addr, mask, dir, EtherTypeArp, 14, 24);
-            case Q.Atalk: throw new PcapException("AppleTalk host filtering not implemented");
+            case Q.Atalk: return Fail("AppleTalk host filtering not implemented");
             case Q.Decnet: return DnHostOp(addr, dir);
-            case Q.Lat: throw new PcapException("LAT host filtering not implemented");
-            case Q.Sca: throw new PcapException("SCA host filtering not implemented");
-            case Q.Moprc: throw new PcapException("MOPRC host filtering not implemented");
-            case Q.Mopdl: throw new PcapException("MOPDL host filtering not implemented");
-            case Q.Ipv6: throw new PcapException("'ip6' modifier applied to ip host");
-            case Q.Iso: throw new PcapException("ISO host filtering not implemented");
-            case Q.Ipx: throw new PcapException("IPX host filtering not implemented");
-            case Q.Aarp: throw new PcapException("AARP host filtering not implemented");
-            default: throw new PcapException($"'{ProtoNames[proto]}' modifier applied to {typestr}");
+            case Q.Lat: return Fail("LAT host filtering not implemented");
+            case Q.Sca: return Fail("SCA host filtering not implemented");
+            case Q.Moprc: return Fail("MOPRC host filtering not implemented");
+            case Q.Mopdl: return Fail("MOPDL host filtering not implemented");
+            case Q.Ipv6: return Fail("'ip6' modifier applied to ip host");
+            case Q.Iso: return Fail("ISO host filtering not implemented");
+            case Q.Ipx: return Fail("IPX host filtering not implemented");
+            case Q.Aarp: return Fail("AARP host filtering not implemented");
+            default: return Fail($"'{ProtoNames[proto]}' modifier applied to {typestr}");
         }
     }
 
@@ -133,9 +136,9 @@ internal sealed partial class CodeGenerator
         switch (proto)
         {
             case Q.Default: case Q.Ipv6: return HostOp6(addr, mask, dir, 8, 24);
-            case Q.Link: throw new PcapException($"link-layer modifier applied to ip6 {typestr}");
-            case Q.Atalk: throw new PcapException($"AppleTalk modifier applied to ip6 {typestr}");
-            default: throw new PcapException($"'{ProtoNames[proto]}' modifier applied to ip6 {typestr}");
+            case Q.Link: return Fail($"link-layer modifier applied to ip6 {typestr}");
+            case Q.Atalk: return Fail($"AppleTalk modifier applied to ip6 {typestr}");
+            default: return Fail($"'{ProtoNames[proto]}' modifier applied to ip6 {typestr}");
         }
     }
 
@@ -161,7 +164,7 @@ internal sealed partial class CodeGenerator
                     Or(b0, b1);
                     return b1;
                 }
-            default: throw new PcapException(DirError(dir, "addresses other than 802.11 MAC addresses"));
+            default: return Fail(DirError(dir, "addresses other than 802.11 MAC addresses"));
         }
         uint swapped = (addr & 0xff) << 8 | (addr >> 8) & 0xff;
         // Check for pad = 1, long header case
@@ -251,18 +254,18 @@ internal sealed partial class CodeGenerator
         else if (q.Proto == Q.Decnet)
         {
             vlen = AtoDn(s, out v);
-            if (vlen == 0) throw new PcapException($"malformed decnet address '{s}'");
+            if (vlen == 0) return Fail($"malformed decnet address '{s}'");
         }
         else
         {
             vlen = AtoIn(s, out v);
-            if (vlen < 0) throw new PcapException($"invalid IPv4 address '{s}'");
+            if (vlen < 0) return Fail($"invalid IPv4 address '{s}'");
         }
         switch (q.Addr)
         {
             case Q.Default: case Q.Host: case Q.Net:
                 if (proto == Q.Decnet) return Host(v, 0, proto, dir, q.Addr);
-                if (proto == Q.Link) throw new PcapException("illegal link layer address");
+                if (proto == Q.Link) return Fail("illegal link layer address");
                 uint mask = 0xffffffff;
                 if (s == null && q.Addr == Q.Net)
                 {
@@ -277,7 +280,7 @@ internal sealed partial class CodeGenerator
             case Q.Port:
                 {
                     uint p = PortProto(proto, "port");
-                    if (v > 65535) throw new PcapException($"illegal port number {v} > 65535");
+                    if (v > 65535) return Fail($"illegal port number {v} > 65535");
                     var b = Port(v, p, dir);
                     Or(Port6(v, p, dir), b);
                     return b;
@@ -285,53 +288,54 @@ internal sealed partial class CodeGenerator
             case Q.Portrange:
                 {
                     uint p = PortProto(proto, "portrange");
-                    if (v > 65535) throw new PcapException($"illegal port number {v} > 65535");
+                    if (v > 65535) return Fail($"illegal port number {v} > 65535");
                     var b = PortRange(v, v, p, dir);
                     Or(PortRange6(v, v, p, dir), b);
                     return b;
                 }
-            case Q.Gateway: throw new PcapException("'gateway' requires a name");
+            case Q.Gateway: return Fail("'gateway' requires a name");
             case Q.Proto: return Proto(v, proto, dir);
             case Q.Protochain: return ProtoChain(v, proto);
-            default: throw new PcapException("syntax error in filter expression");
+            default: return Fail("syntax error in filter expression");
         }
     }
 
-    private static uint PortProto(int proto, string what) => proto switch
+    private uint PortProto(int proto, string what) => proto switch
     {
         Q.Udp => IpProtoUdp, Q.Tcp => IpProtoTcp, Q.Sctp => IpProtoSctp, Q.Default => ProtoUndef,
-        _ => throw new PcapException($"illegal qualifier of '{what}'"),
+        _ => FailNumber($"illegal qualifier of '{what}'"),
     };
 
     /// <summary>gen_mcode: HID/len or HID mask HID.</summary>
     public Block MaskCode(string s1, string? s2, uint masklen, Qual q)
     {
         int nlen = AtoIn(s1, out uint n);
-        if (nlen < 0) throw new PcapException($"invalid IPv4 address '{s1}'");
+        if (nlen < 0) return Fail($"invalid IPv4 address '{s1}'");
         n = nlen == 0 ? 0 : n << (32 - nlen);
         uint m;
         if (s2 != null)
         {
             int mlen = AtoIn(s2, out m);
-            if (mlen < 0) throw new PcapException($"invalid IPv4 address '{s2}'");
+            if (mlen < 0) return Fail($"invalid IPv4 address '{s2}'");
             m = mlen == 0 ? 0 : m << (32 - mlen);
-            if ((n & ~m) != 0) throw new PcapException($"non-network bits set in \"{s1} mask {s2}\"");
+            if ((n & ~m) != 0) return Fail($"non-network bits set in \"{s1} mask {s2}\"");
         }
         else
         {
-            if (masklen > 32) throw new PcapException("mask length must be <= 32");
+            if (masklen > 32) return Fail("mask length must be <= 32");
             m = masklen == 0 ? 0 : 0xffffffff << (int)(32 - masklen);
-            if ((n & ~m) != 0) throw new PcapException($"non-network bits set in \"{s1}/{masklen}\"");
+            if ((n & ~m) != 0) return Fail($"non-network bits set in \"{s1}/{masklen}\"");
         }
-        if (q.Addr != Q.Net) throw new PcapException("Mask syntax for networks only");
+        if (q.Addr != Q.Net) return Fail("Mask syntax for networks only");
         return Host(n, m, q.Proto, q.Dir, q.Addr);
     }
 
     /// <summary>gen_mcode6: an IPv6 address with a prefix length.</summary>
     public Block MaskCode6(string s, uint masklen, Qual q)
     {
-        byte[] addr = Names.NameResolver.NumericIpv6(s) ?? throw new PcapException($"invalid ip6 address {s}");
-        if (masklen > 128) throw new PcapException("mask length must be <= 128");
+        byte[]? addr = Names.NameResolver.NumericIpv6(s);
+        if (addr == null) return Fail($"invalid ip6 address {s}");
+        if (masklen > 128) return Fail("mask length must be <= 128");
         byte[] mask = new byte[16];
         for (int i = 0; i < 16; i++)
         {
@@ -339,16 +343,16 @@ internal sealed partial class CodeGenerator
             mask[i] = (byte)(0xff00 >> bits);
         }
         for (int i = 0; i < 16; i++)
-            if ((addr[i] & ~mask[i]) != 0) throw new PcapException($"non-network bits set in \"{s}/{masklen}\"");
+            if ((addr[i] & ~mask[i]) != 0) return Fail($"non-network bits set in \"{s}/{masklen}\"");
         switch (q.Addr)
         {
             case Q.Default: case Q.Host:
-                if (masklen != 128) throw new PcapException("Mask syntax for networks only");
+                if (masklen != 128) return Fail("Mask syntax for networks only");
                 return Host6(addr, mask, q.Proto, q.Dir, q.Addr);
             case Q.Net:
                 return Host6(addr, mask, q.Proto, q.Dir, q.Addr);
             default:
-                throw new PcapException("invalid qualifier against IPv6 address");
+                return Fail("invalid qualifier against IPv6 address");
         }
     }
 
@@ -361,7 +365,7 @@ internal sealed partial class CodeGenerator
             case Q.Net:
                 {
                     uint addr = NameResolver.NetworkAddress(name);
-                    if (addr == 0) throw new PcapException($"unknown network '{name}'");
+                    if (addr == 0) return Fail($"unknown network '{name}'");
                     uint mask = 0xffffffff;
                     while (addr != 0 && (addr & 0xff000000) == 0) { addr <<= 8; mask <<= 8; }
                     return Host(addr, mask, proto, dir, q.Addr);
@@ -373,22 +377,20 @@ internal sealed partial class CodeGenerator
                     {
                         var e = NameResolver.EtherHost(name);
                         if (e == null)
-                            throw new PcapException(IsEthernetLike ? $"unknown ether host '{name}'" : IsWlan ? $"unknown 802.11 host '{name}'"
+                            return Fail(IsEthernetLike ? $"unknown ether host '{name}'" : IsWlan ? $"unknown 802.11 host '{name}'"
                                 : _linkType == Dlt.Fddi ? $"unknown FDDI host '{name}'" : _linkType == Dlt.Ieee802 ? $"unknown token ring host '{name}'" : $"unknown Fibre Channel host '{name}'");
                         return MacHost(e, dir);
                     }
-                    throw new PcapException("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name");
+                    return Fail("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name");
                 }
                 if (proto == Q.Decnet)
-                    throw new PcapException($"decnet name support not included, '{name}' cannot be translated\n");
+                    return Fail($"decnet name support not included, '{name}' cannot be translated\n");
                 {
                     var addrs = NameResolver.HostAddresses(name);
-                    if (addrs.Count == 0) throw new PcapException($"unknown host '{name}'");
+                    if (addrs.Count == 0) return Fail($"unknown host '{name}'");
                     int tproto = proto, tproto6 = proto;
                     if (_offLinkType.ConstantPart == OffsetNotSet && tproto == Q.Default) { tproto = Q.Ip; tproto6 = Q.Ipv6; }
                     Block? b = null;
-                    var all = new byte[16];
-                    Array.Fill(all, (byte)0xff);
                     foreach (var a in addrs)
                     {
                         Block tmp;
@@ -400,23 +402,23 @@ internal sealed partial class CodeGenerator
                         else
                         {
                             if (tproto6 == Q.Ip) continue;
-                            tmp = Host6(a, all, tproto6, dir, q.Addr);
+                            tmp = Host6(a, Ipv6HostMask, tproto6, dir, q.Addr);
                         }
                         if (b != null) Or(b, tmp);
                         b = tmp;
                     }
-                    if (b == null) throw new PcapException($"unknown host '{name}'{(proto == Q.Default ? "" : " for specified address family")}");
+                    if (b == null) return Fail($"unknown host '{name}'{(proto == Q.Default ? "" : " for specified address family")}");
                     return b;
                 }
             case Q.Port:
                 {
                     if (proto != Q.Default && proto != Q.Udp && proto != Q.Tcp && proto != Q.Sctp)
-                        throw new PcapException("illegal qualifier of 'port'");
-                    if (!NameResolver.Port(name, out uint port, out uint realProto)) throw new PcapException($"unknown port '{name}'");
-                    realProto = CheckPortProto(proto, realProto, $"port '{name}'");
+                        return Fail("illegal qualifier of 'port'");
+                    if (!NameResolver.Port(name, out uint port, out uint realProto)) return Fail($"unknown port '{name}'");
+                    realProto = CheckPortProto(proto, realProto, name, range: false);
                     // gencode holds ports in an int: a huge number shows as negative.
-                    if ((int)port < 0) throw new PcapException($"illegal port number {(int)port} < 0");
-                    if (port > 65535) throw new PcapException($"illegal port number {port} > 65535");
+                    if ((int)port < 0) return Fail($"illegal port number {(int)port} < 0");
+                    if (port > 65535) return Fail($"illegal port number {port} > 65535");
                     var b = Port(port, realProto, dir);
                     Or(Port6(port, realProto, dir), b);
                     return b;
@@ -424,14 +426,14 @@ internal sealed partial class CodeGenerator
             case Q.Portrange:
                 {
                     if (proto != Q.Default && proto != Q.Udp && proto != Q.Tcp && proto != Q.Sctp)
-                        throw new PcapException("illegal qualifier of 'portrange'");
+                        return Fail("illegal qualifier of 'portrange'");
                     if (!NameResolver.PortRange(name, out uint p1, out uint p2, out uint realProto))
-                        throw new PcapException($"unknown port in range '{name}'");
-                    realProto = CheckPortProto(proto, realProto, $"port in range '{name}'");
-                    if ((int)p1 < 0) throw new PcapException($"illegal port number {(int)p1} < 0");
-                    if (p1 > 65535) throw new PcapException($"illegal port number {p1} > 65535");
-                    if ((int)p2 < 0) throw new PcapException($"illegal port number {(int)p2} < 0");
-                    if (p2 > 65535) throw new PcapException($"illegal port number {p2} > 65535");
+                        return Fail($"unknown port in range '{name}'");
+                    realProto = CheckPortProto(proto, realProto, name, range: true);
+                    if ((int)p1 < 0) return Fail($"illegal port number {(int)p1} < 0");
+                    if (p1 > 65535) return Fail($"illegal port number {p1} > 65535");
+                    if ((int)p2 < 0) return Fail($"illegal port number {(int)p2} < 0");
+                    if (p2 > 65535) return Fail($"illegal port number {p2} > 65535");
                     if (p1 > p2) (p1, p2) = (p2, p1);
                     var b = PortRange(p1, p2, realProto, dir);
                     Or(PortRange6(p1, p2, realProto, dir), b);
@@ -439,70 +441,64 @@ internal sealed partial class CodeGenerator
                 }
             case Q.Gateway:
                 // libpcap built with IPv6 support (Debian's) has no 'gateway'.
-                throw new PcapException("'gateway' not supported in this configuration");
+                return Fail("'gateway' not supported in this configuration");
             case Q.Proto:
                 {
                     int real = LookupProto(name, proto);
                     if (real >= 0) return Proto((uint)real, proto, dir);
-                    throw new PcapException($"unknown protocol: {name}");
+                    return Fail($"unknown protocol: {name}");
                 }
             case Q.Protochain:
                 {
                     int real = LookupProto(name, proto);
                     if (real >= 0) return ProtoChain((uint)real, proto);
-                    throw new PcapException($"unknown protocol: {name}");
+                    return Fail($"unknown protocol: {name}");
                 }
             default:
-                throw new PcapException("syntax error in filter expression");
+                return Fail("syntax error in filter expression");
         }
     }
 
-    private static uint CheckPortProto(int proto, uint realProto, string what)
+    /// <summary>A port name's protocol against the qualifier's: "port 'NAME' is udp" where they disagree.</summary>
+    private uint CheckPortProto(int proto, uint realProto, string name, bool range)
     {
-        if (proto == Q.Udp)
+        uint wanted = proto switch { Q.Udp => IpProtoUdp, Q.Tcp => IpProtoTcp, Q.Sctp => IpProtoSctp, _ => ProtoUndef };
+        if (wanted == ProtoUndef) return realProto;
+        if (realProto != wanted && realProto is IpProtoTcp or IpProtoUdp or IpProtoSctp)
         {
-            if (realProto == IpProtoTcp) throw new PcapException($"{what} is tcp");
-            if (realProto == IpProtoSctp) throw new PcapException($"{what} is sctp");
-            return IpProtoUdp;
+            string what = range ? $"port in range '{name}'" : $"port '{name}'";
+            return FailNumber($"{what} is {(realProto == IpProtoTcp ? "tcp" : realProto == IpProtoUdp ? "udp" : "sctp")}");
         }
-        if (proto == Q.Tcp)
-        {
-            if (realProto == IpProtoUdp) throw new PcapException($"{what} is udp");
-            if (realProto == IpProtoSctp) throw new PcapException($"{what} is sctp");
-            return IpProtoTcp;
-        }
-        if (proto == Q.Sctp)
-        {
-            if (realProto == IpProtoUdp) throw new PcapException($"{what} is udp");
-            if (realProto == IpProtoTcp) throw new PcapException($"{what} is tcp");
-            return IpProtoSctp;
-        }
-        return realProto;
+        return wanted;
     }
 
-    private static int LookupProto(string name, int proto)
+    /// <summary>A protocol's number, or -1 (its error set where gencode's lookup fails, else the caller's).</summary>
+    private int LookupProto(string name, int proto)
     {
         switch (proto)
         {
             case Q.Default: case Q.Ip: case Q.Ipv6:
                 {
                     int v = NameResolver.Protocol(name);
-                    if (v < 0) throw new PcapException($"unknown ip proto '{name}'");
+                    if (v < 0) _chunks.Fail($"unknown ip proto '{name}'");
                     return v;
                 }
             case Q.Link:
                 {
                     int v = NameResolver.EtherProtocol(name);
                     if (v < 0) v = NameResolver.LlcProtocol(name);
-                    if (v < 0) throw new PcapException($"unknown ether proto '{name}'");
+                    if (v < 0) _chunks.Fail($"unknown ether proto '{name}'");
                     return v;
                 }
             case Q.Iso:
-                return name switch
+                switch (name)
                 {
-                    "esis" => 0x82, "isis" => 0x83, "clnp" => 0x81,
-                    _ => throw new PcapException($"unknown osi proto '{name}'"),
-                };
+                    case "esis": return 0x82;
+                    case "isis": return 0x83;
+                    case "clnp": return 0x81;
+                }
+                _chunks.Fail($"unknown osi proto '{name}'");
+                return -1;
             default: return -1;
         }
     }
@@ -511,7 +507,7 @@ internal sealed partial class CodeGenerator
 
     public Block Proto(uint v, int proto, int dir)
     {
-        if (dir != Q.Default) throw new PcapException("direction applied to 'proto'");
+        if (dir != Q.Default) return Fail("direction applied to 'proto'");
         switch (proto)
         {
             case Q.Default:
@@ -529,14 +525,14 @@ internal sealed partial class CodeGenerator
                     And(b0, b1);
                     return b1;
                 }
-            case Q.Arp: throw new PcapException("arp does not encapsulate another protocol");
-            case Q.Rarp: throw new PcapException("rarp does not encapsulate another protocol");
-            case Q.Atalk: throw new PcapException("AppleTalk encapsulation is not specifiable");
-            case Q.Decnet: throw new PcapException("DECNET encapsulation is not specifiable");
-            case Q.Lat: throw new PcapException("LAT does not encapsulate another protocol");
-            case Q.Sca: throw new PcapException("SCA does not encapsulate another protocol");
-            case Q.Moprc: throw new PcapException("MOPRC does not encapsulate another protocol");
-            case Q.Mopdl: throw new PcapException("MOPDL does not encapsulate another protocol");
+            case Q.Arp: return Fail("arp does not encapsulate another protocol");
+            case Q.Rarp: return Fail("rarp does not encapsulate another protocol");
+            case Q.Atalk: return Fail("AppleTalk encapsulation is not specifiable");
+            case Q.Decnet: return Fail("DECNET encapsulation is not specifiable");
+            case Q.Lat: return Fail("LAT does not encapsulate another protocol");
+            case Q.Sca: return Fail("SCA does not encapsulate another protocol");
+            case Q.Moprc: return Fail("MOPRC does not encapsulate another protocol");
+            case Q.Mopdl: return Fail("MOPDL does not encapsulate another protocol");
             case Q.Ipv6:
                 {
                     var b0 = LinkType(EtherTypeIpv6);
@@ -575,8 +571,8 @@ internal sealed partial class CodeGenerator
                     And(b0, b1);
                     return b1;
                 }
-            case Q.Clnp: throw new PcapException("'clnp proto' is not supported");
-            default: throw new PcapException($"'{ProtoNames[proto]} proto' is bogus");
+            case Q.Clnp: return Fail("'clnp proto' is not supported");
+            default: return Fail($"'{ProtoNames[proto]} proto' is bogus");
         }
     }
 
@@ -596,7 +592,7 @@ internal sealed partial class CodeGenerator
             case Q.Ip: return LinkType(EtherTypeIp);
             case Q.Arp: return LinkType(EtherTypeArp);
             case Q.Rarp: return LinkType(EtherTypeRevArp);
-            case Q.Link: throw new PcapException("link layer applied in wrong context");
+            case Q.Link: return Fail("link layer applied in wrong context");
             case Q.Atalk: return LinkType(EtherTypeAtalk);
             case Q.Aarp: return LinkType(EtherTypeAarp);
             case Q.Decnet: return LinkType(EtherTypeDn);
@@ -622,8 +618,8 @@ internal sealed partial class CodeGenerator
             case Q.Stp: return LinkType(LlcSap8021D);
             case Q.Ipx: return LinkType(LlcSapIpx);
             case Q.Netbeui: return LinkType(LlcSapNetbeui);
-            case Q.Radio: throw new PcapException("'radio' is not a valid protocol type");
-            default: throw new PcapException("syntax error in filter expression");
+            case Q.Radio: return Fail("'radio' is not a valid protocol type");
+            default: return Fail("syntax error in filter expression");
         }
     }
 
@@ -669,7 +665,7 @@ internal sealed partial class CodeGenerator
             case Q.Dst: return Atom(2);
             case Q.And: { var t = Atom(0); var b1 = Atom(2); And(t, b1); return b1; }
             case Q.Default: case Q.Or: { var t = Atom(0); var b1 = Atom(2); Or(t, b1); return b1; }
-            default: throw new PcapException(DirError(dir, range ? "port ranges" : "ports"));
+            default: return Fail(DirError(dir, range ? "port ranges" : "ports"));
         }
     }
 

@@ -6,12 +6,15 @@ namespace Pcap.Engine.Compiler;
 /// <summary>
 /// Recursive descent over libpcap's grammar.y: the same language, precedence, qualifier carry-over
 /// and order of semantic actions (each primitive's code is generated as soon as it is recognised,
-/// as bison's reductions do).
+/// as bison's reductions do). An error (bison's, the scanner's or gencode's) is recorded in the compilation's
+/// <see cref="ChunkModel"/> and every method returns failure at once (null, or false), where libpcap longjmps:
+/// a refused expression costs no exception.
 /// </summary>
 internal sealed class Parser
 {
     private readonly List<Token> tokens;
     private readonly CodeGenerator gen;
+    private readonly ChunkModel _chunks;
     private int _pos;
 
     /// <summary>For each '(' token, its ')' (or -1); for each token, where the run of '(' (or ')') starting there ends.</summary>
@@ -25,10 +28,11 @@ internal sealed class Parser
     private int _depth;
     private const int BisonMaxDepth = 10000, BisonBase = 2;
 
-    public Parser(List<Token> tokens, CodeGenerator gen)
+    public Parser(List<Token> tokens, CodeGenerator gen, ChunkModel chunks)
     {
         this.tokens = tokens;
         this.gen = gen;
+        _chunks = chunks;
         int n = tokens.Count;
         _match = new int[n];
         _lparenRunEnd = new int[n + 1];
@@ -51,7 +55,19 @@ internal sealed class Parser
         }
     }
 
-    private PcapException Exhausted() => new(_scanError ?? "can't parse filter expression: memory exhausted");
+    private Block? Exhausted() => Fail(_scanError ?? "can't parse filter expression: memory exhausted");
+
+    /// <summary>Records the compilation's error (the first one set wins) and returns failure.</summary>
+    private Block? Fail(string text)
+    {
+        _chunks.Fail(text);
+        return null;
+    }
+
+    /// <summary>A generator's result, or failure where the generator set the compilation's error.</summary>
+    private Block? Checked(Block b) => gen.Failed ? null : b;
+
+    private Arth? Checked(Arth a) => gen.Failed ? null : a;
 
     /// <summary>Opens a construct that keeps <paramref name="symbols"/> on bison's stack while its inside is parsed.</summary>
     private void Open(int symbols) => _depth += symbols;
@@ -82,7 +98,7 @@ internal sealed class Parser
             // The scanner sets its own errors (a bad number or address) as it reads the token; the parser
             // fails on the token later (see SyntaxError).
             if (t.Kind == Tok.Error && t.Proto == 1) _scanError ??= t.Text;
-            if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid && !ChunkModel.TryCharge(t.Text.Length + 1))
+            if (t.Kind is Tok.Id or Tok.Hid or Tok.Hid6 or Tok.Eid or Tok.Aid && !_chunks.TryTake(t.Text.Length + 1))
             {
                 // grammar.y checks every copied token but the mask of "HID mask HID": that one arrives as
                 // NULL and gen_mcode takes it for a mask length of 0 (its error text, if any, wins).
@@ -109,49 +125,71 @@ internal sealed class Parser
     /// the scanner reported while reading its lookahead wins over them (gencode's errors, raised at reductions
     /// bison makes before it looks at a bad lookahead, win over it).
     /// </summary>
-    private PcapException SyntaxError() => new(_scanError ?? "can't parse filter expression: syntax error");
+    private Block? SyntaxError() => Fail(_scanError ?? "can't parse filter expression: syntax error");
+
+    /// <summary>bison shifts the current token, then fails on what follows (shifting may fail first: its error wins).</summary>
+    private Block? SkipThenSyntaxError()
+    {
+        Skip();
+        return SyntaxError();
+    }
 
     private string? _scanError;
 
     /// <summary>An error grammar.y's actions set with bpf_set_error: like bison's, it loses to the scanner's.</summary>
-    private PcapException GrammarError(string text) => new(_scanError ?? text);
+    private Block? GrammarError(string text) => Fail(_scanError ?? text);
 
-    private Token Take()
+    /// <summary>Shifts the current token into <paramref name="t"/>; false (the error set) where the scanner or bison's stack fails on it.</summary>
+    private bool Take(out Token t)
     {
         Lookahead();
-        var t = tokens[_pos];
-        if (t.Kind == Tok.Error) throw t.Proto == 1 ? new PcapException(t.Text) : SyntaxError();
-        if (_pos == _lostToken) throw new PcapException(_scanError!);
+        t = tokens[_pos];
+        if (t.Kind == Tok.Error)
+        {
+            if (t.Proto == 1) Fail(t.Text); else SyntaxError();
+            return false;
+        }
+        if (_pos == _lostToken) { Fail(_scanError!); return false; }
         // A closing token lands on top of what it closes: one symbol more than a token that starts something.
-        if (BisonBase + _depth + (t.Kind is Tok.RParen or Tok.RBracket ? 2 : 1) >= BisonMaxDepth) throw Exhausted();
+        if (BisonBase + _depth + (t.Kind is Tok.RParen or Tok.RBracket ? 2 : 1) >= BisonMaxDepth) { Exhausted(); return false; }
         if (t.Kind != Tok.End) _pos++;
-        return t;
+        return true;
     }
 
-    private void Expect(Tok k)
+    private bool Skip() => Take(out _);
+
+    private bool Expect(Tok k)
     {
-        if (Cur.Kind != k) { Take(); throw SyntaxError(); }
-        Take();
+        if (Cur.Kind != k) { SkipThenSyntaxError(); return false; }
+        return Skip();
     }
 
-    /// <summary>prog: null | null expr. Returns null for the empty program.</summary>
-    public Block? ParseProgram()
+    /// <summary>prog: null | null expr. False (the compilation's error set) where libpcap refuses; <paramref name="body"/> is null for the empty program.</summary>
+    public bool ParseProgram(out Block? body)
     {
-        if (Kind() == Tok.End) return null;
+        body = null;
+        if (Kind() == Tok.End) return true;
         var (b, _) = ParseExpr(Qual.Err);
-        if (Kind() != Tok.End) { Take(); throw SyntaxError(); }
-        return b;
+        if (b == null) return false;
+        if (Kind() != Tok.End) { SkipThenSyntaxError(); return false; }
+        body = b;
+        return true;
     }
 
-    private (Block, Qual) ParseExpr(Qual carried)
+    private static readonly (Block?, Qual) Failure = (null, default);
+
+    private (Block?, Qual) ParseExpr(Qual carried)
     {
         var (b, q) = ParseTerm(carried);
+        if (b == null) return Failure;
         while (Kind() is Tok.And or Tok.Or)
         {
-            bool and = Take().Kind == Tok.And;
+            if (!Take(out var op)) return Failure;
+            bool and = op.Kind == Tok.And;
             Open(2);
             var (b2, q2) = IsIdStart(_pos) ? ParseId(q) : ParseTerm(q);
             Close(2);
+            if (b2 == null) return Failure;
             if (and) CodeGenerator.And(b, b2); else CodeGenerator.Or(b, b2);
             b = b2;
             q = q2;
@@ -211,14 +249,15 @@ internal sealed class Parser
         }
     }
 
-    private (Block, Qual) ParseTerm(Qual carried)
+    private (Block?, Qual) ParseTerm(Qual carried)
     {
         if (Kind() == Tok.Bang)
         {
-            Take();
+            if (!Skip()) return Failure;
             Open(1);
             var (b, q) = ParseTerm(carried);
             Close(1);
+            if (b == null) return Failure;
             CodeGenerator.Not(b);
             return (b, q);
         }
@@ -229,17 +268,17 @@ internal sealed class Parser
     private static bool IsAqual(Tok k) => k is Tok.Host or Tok.Net or Tok.Port or Tok.Portrange;
     private static bool IsHeadStart(Tok k) => IsDqual(k) || IsAqual(k) || k is Tok.Proto or Tok.Protochain or Tok.Gateway;
 
-    private (Block, Qual) ParseRterm(Qual carried)
+    private (Block?, Qual) ParseRterm(Qual carried)
     {
         var k = Kind();
         if (k == Tok.LParen)
         {
             int close = MatchingParen(_pos);
             if (close > 0 && ArithOrScanError(KindAt(close + 1)) && CanStartArith(_pos + 1) && ArithmeticInside(_pos, close)) return (ParseRelation(), Qual.Err);
-            Take();
+            if (!Skip()) return Failure;
             Open(1);
             var (b, _) = ParseExpr(carried);
-            Expect(Tok.RParen);
+            if (b == null || !Expect(Tok.RParen)) return Failure;
             Close(1);
             return (b, carried);
         }
@@ -247,18 +286,19 @@ internal sealed class Parser
         if (k == Tok.Pname)
         {
             var next = Kind(1);
-            if (IsHeadStart(next)) { int p = Take().Proto; return ParseHead(p); }
+            if (IsHeadStart(next)) return Take(out var pn) ? ParseHead(pn.Proto) : Failure;
             if (next == Tok.LBracket) return (ParseRelation(), Qual.Err);
             if (next is Tok.Broadcast or Tok.Multicast or Tok.Type or Tok.Subtype or Tok.Dir)
-            {
-                int p = Take().Proto;
-                return (ParseOther(p), Qual.Err);
-            }
+                return Take(out var pn) ? (ParseOther(pn.Proto), Qual.Err) : Failure;
             // bison decides between the readings of a protocol name by the token after it: one that
             // cannot follow a term is a syntax error before any code is generated.
-            if (next is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); Take(); throw SyntaxError(); }
-            int proto = Take().Proto;
-            return (gen.ProtoAbbrev(proto), Qual.Err);
+            if (next is not (Tok.And or Tok.Or or Tok.RParen or Tok.End))
+            {
+                if (Skip()) SkipThenSyntaxError();
+                return Failure;
+            }
+            if (!Take(out var name)) return Failure;
+            return (Checked(gen.ProtoAbbrev(name.Proto)), Qual.Err);
         }
         if (k is Tok.Num or Tok.Minus or Tok.Len) return (ParseRelation(), Qual.Err);
         return (ParseOther(Q.Default), Qual.Err);
@@ -276,27 +316,31 @@ internal sealed class Parser
         };
     }
 
-    private (Block, Qual) ParseHead(int proto)
+    private (Block?, Qual) ParseHead(int proto)
     {
         int dir = Q.Default, addr = Q.Default;
         var k = Kind();
         if (IsDqual(k))
         {
-            Take();
+            if (!Skip()) return Failure;
             dir = k switch { Tok.Src => Q.Src, Tok.Dst => Q.Dst, Tok.Addr1 => Q.Addr1, Tok.Addr2 => Q.Addr2, Tok.Addr3 => Q.Addr3, Tok.Addr4 => Q.Addr4, Tok.Ra => Q.Ra, _ => Q.Ta };
             if (k is Tok.Src or Tok.Dst && Kind() is Tok.Or or Tok.And)
             {
-                bool or = Take().Kind == Tok.Or;
-                Expect(k == Tok.Src ? Tok.Dst : Tok.Src);
-                dir = or ? Q.Or : Q.And;
+                if (!Take(out var op)) return Failure;
+                if (!Expect(k == Tok.Src ? Tok.Dst : Tok.Src)) return Failure;
+                dir = op.Kind == Tok.Or ? Q.Or : Q.And;
             }
-            if (IsAqual(Kind())) addr = AqualOf(Take().Kind);
+            if (IsAqual(Kind()))
+            {
+                if (!Take(out var a)) return Failure;
+                addr = AqualOf(a.Kind);
+            }
         }
-        else if (IsAqual(k)) addr = AqualOf(Take().Kind);
-        else if (k == Tok.Proto) { Take(); addr = Q.Proto; }
-        else if (k == Tok.Protochain) { Take(); addr = Q.Protochain; }
-        else if (k == Tok.Gateway) { Take(); addr = Q.Gateway; }
-        else { Take(); throw SyntaxError(); }
+        else if (IsAqual(k)) { if (!Skip()) return Failure; addr = AqualOf(k); }
+        else if (k == Tok.Proto) { if (!Skip()) return Failure; addr = Q.Proto; }
+        else if (k == Tok.Protochain) { if (!Skip()) return Failure; addr = Q.Protochain; }
+        else if (k == Tok.Gateway) { if (!Skip()) return Failure; addr = Q.Gateway; }
+        else { SkipThenSyntaxError(); return Failure; }
         return ParseId(new Qual(addr, proto, dir), afterHead: true);
     }
 
@@ -304,39 +348,39 @@ internal sealed class Parser
 
     /// <summary>id: nid | pnum | paren pid ')'; nid includes 'not id'.</summary>
     /// <summary><paramref name="afterHead"/>: right after qualifiers, where bison reduces a number without lookahead.</summary>
-    private (Block, Qual) ParseId(Qual q, bool afterHead = false)
+    private (Block?, Qual) ParseId(Qual q, bool afterHead = false)
     {
         switch (Kind())
         {
             case Tok.Bang:
                 {
-                    Take();
+                    if (!Skip()) return Failure;
                     Open(1);
                     var (b, q2) = ParseId(q, afterHead);
                     Close(1);
+                    if (b == null) return Failure;
                     CodeGenerator.Not(b);
                     return (b, q2);
                 }
             case Tok.LParen:
                 {
-                    Take();
+                    if (!Skip()) return Failure;
                     Open(1);
                     // paren pnum ')' or paren pid ')'
                     if (IsParenPnum())
                     {
-                        uint n = ParsePnum();
-                        Expect(Tok.RParen);
+                        if (!ParsePnum(out uint n) || !Expect(Tok.RParen)) return Failure;
                         Close(1);
                         // bison reads the token after ')' before it reduces: one that cannot follow an id fails first.
-                        if (Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); throw SyntaxError(); }
-                        return (gen.NumberCode(null, n, q), q);
+                        if (Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { SkipThenSyntaxError(); return Failure; }
+                        return (Checked(gen.NumberCode(null, n, q)), q);
                     }
                     // "(" then a parenthesised number and and/or: a pid starting with that number ("host ((1) or
                     // 2)"), whose code bison generates before it reads further.
                     if (Kind() == Tok.LParen && IsClosedPnumThenAndOr())
                     {
                         var rp = ParsePid(q, afterHead, parenPnum: true);
-                        Expect(Tok.RParen);
+                        if (rp.Item1 == null || !Expect(Tok.RParen)) return Failure;
                         Close(1);
                         return rp;
                     }
@@ -344,21 +388,25 @@ internal sealed class Parser
                     // stack may run out) before the token after it fails.
                     if (Kind() == Tok.LParen)
                     {
-                        while (Kind() == Tok.LParen) { Take(); Open(1); }
-                        Take();
-                        throw SyntaxError();
+                        while (Kind() == Tok.LParen)
+                        {
+                            if (!Skip()) return Failure;
+                            Open(1);
+                        }
+                        SkipThenSyntaxError();
+                        return Failure;
                     }
                     var r = ParsePid(q, afterHead);
-                    Expect(Tok.RParen);
+                    if (r.Item1 == null || !Expect(Tok.RParen)) return Failure;
                     Close(1);
                     return r;
                 }
             case Tok.Num:
                 {
                     // bison reduces the number to an id only when the next token can follow one.
-                    var t = Take();
-                    if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { Take(); throw SyntaxError(); }
-                    return (gen.NumberCode(null, t.Num, q), q);
+                    if (!Take(out var t)) return Failure;
+                    if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen or Tok.End)) { SkipThenSyntaxError(); return Failure; }
+                    return (Checked(gen.NumberCode(null, t.Num, q)), q);
                 }
             default:
                 return (ParseNid(q), q);
@@ -386,179 +434,192 @@ internal sealed class Parser
         return KindAt(num + opened + 1) is Tok.And or Tok.Or;
     }
 
-    private uint ParsePnum()
+    private bool ParsePnum(out uint n)
     {
+        n = 0;
         if (Kind() == Tok.LParen)
         {
-            Take();
+            if (!Skip()) return false;
             Open(1);
-            uint n = ParsePnum();
-            Expect(Tok.RParen);
+            if (!ParsePnum(out n) || !Expect(Tok.RParen)) return false;
             Close(1);
-            return n;
+            return true;
         }
-        if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
-        return Take().Num;
+        return TakeNum(out n);
     }
 
     /// <summary>pid: (nid | pnum) { (and|or) id }</summary>
-    private (Block, Qual) ParsePid(Qual q, bool afterHead, bool parenPnum = false)
+    private (Block?, Qual) ParsePid(Qual q, bool afterHead, bool parenPnum = false)
     {
-        Block b;
+        Block? b;
         Qual cq = q;
         if (Kind() == Tok.Num)
         {
-            var t = Take();
+            if (!Take(out var t)) return Failure;
             // Right after qualifiers only an id can follow "(", so bison reduces the number at once;
             // after and/or it could also start arithmetic and the next token decides.
-            if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen)) { Take(); throw SyntaxError(); }
-            b = gen.NumberCode(null, t.Num, q);
+            if (!afterHead && Kind() is not (Tok.And or Tok.Or or Tok.RParen)) { SkipThenSyntaxError(); return Failure; }
+            b = Checked(gen.NumberCode(null, t.Num, q));
         }
-        else if (Kind() == Tok.LParen && (parenPnum || IsParenPnum())) b = gen.NumberCode(null, ParsePnum(), q);
+        else if (Kind() == Tok.LParen && (parenPnum || IsParenPnum()))
+            b = ParsePnum(out uint n) ? Checked(gen.NumberCode(null, n, q)) : null;
         else
         {
             b = ParseNid(q);
-            if (Kind() is not (Tok.And or Tok.Or)) return (b, q);
+            if (b != null && Kind() is not (Tok.And or Tok.Or)) return (b, q);
         }
-        if (Kind() is not (Tok.And or Tok.Or)) { Take(); throw SyntaxError(); }
+        if (b == null) return Failure;
+        if (Kind() is not (Tok.And or Tok.Or)) { SkipThenSyntaxError(); return Failure; }
         while (Kind() is Tok.And or Tok.Or)
         {
-            bool and = Take().Kind == Tok.And;
+            if (!Take(out var op)) return Failure;
             Open(2);
             var (b2, q2) = ParseId(cq);
             Close(2);
-            if (and) CodeGenerator.And(b, b2); else CodeGenerator.Or(b, b2);
+            if (b2 == null) return Failure;
+            if (op.Kind == Tok.And) CodeGenerator.And(b, b2); else CodeGenerator.Or(b, b2);
             b = b2;
             cq = q2;
         }
         return (b, cq);
     }
 
-    private Block ParseNid(Qual q)
+    private Block? ParseNid(Qual q)
     {
-        var t = Take();
+        if (!Take(out var t)) return null;
         switch (t.Kind)
         {
             case Tok.Id:
-                return gen.NameCode(t.Text, q);
+                return Checked(gen.NameCode(t.Text, q));
             case Tok.Hid:
                 if (Kind() == Tok.Slash)
                 {
-                    Take();
-                    if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
-                    return gen.MaskCode(t.Text, null, Take().Num, q);
+                    if (!Skip()) return null;
+                    if (Kind() != Tok.Num) return SkipThenSyntaxError();
+                    return Take(out var len) ? Checked(gen.MaskCode(t.Text, null, len.Num, q)) : null;
                 }
                 if (Kind() == Tok.Netmask)
                 {
-                    Take();
-                    if (Kind() != Tok.Hid) { Take(); throw SyntaxError(); }
+                    if (!Skip()) return null;
+                    if (Kind() != Tok.Hid) return SkipThenSyntaxError();
                     bool lost = _lostMask == _pos;
-                    var mask = Take();
-                    return gen.MaskCode(t.Text, lost ? null : mask.Text, 0, q);
+                    if (!Take(out var mask)) return null;
+                    return Checked(gen.MaskCode(t.Text, lost ? null : mask.Text, 0, q));
                 }
-                if (q.Addr == Q.Port) throw GrammarError("'port' modifier applied to ip host");
-                if (q.Addr == Q.Portrange) throw GrammarError("'portrange' modifier applied to ip host");
-                if (q.Addr == Q.Proto) throw GrammarError("'proto' modifier applied to ip host");
-                if (q.Addr == Q.Protochain) throw GrammarError("'protochain' modifier applied to ip host");
-                return gen.NumberCode(t.Text, 0, q);
+                if (q.Addr == Q.Port) return GrammarError("'port' modifier applied to ip host");
+                if (q.Addr == Q.Portrange) return GrammarError("'portrange' modifier applied to ip host");
+                if (q.Addr == Q.Proto) return GrammarError("'proto' modifier applied to ip host");
+                if (q.Addr == Q.Protochain) return GrammarError("'protochain' modifier applied to ip host");
+                return Checked(gen.NumberCode(t.Text, 0, q));
             case Tok.Hid6:
                 if (Kind() == Tok.Slash)
                 {
-                    Take();
-                    if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
-                    return gen.MaskCode6(t.Text, Take().Num, q);
+                    if (!Skip()) return null;
+                    if (Kind() != Tok.Num) return SkipThenSyntaxError();
+                    return Take(out var len) ? Checked(gen.MaskCode6(t.Text, len.Num, q)) : null;
                 }
-                return gen.MaskCode6(t.Text, 128, q);
+                return Checked(gen.MaskCode6(t.Text, 128, q));
             case Tok.Eid:
-                return gen.EtherCode(t.Text, q);
+                return Checked(gen.EtherCode(t.Text, q));
             case Tok.Aid:
-                return gen.ArcnetCode(t.Text, q);
+                return Checked(gen.ArcnetCode(t.Text, q));
             case Tok.Bang:
                 {
                     var (b, _) = ParseId(q);
+                    if (b == null) return null;
                     CodeGenerator.Not(b);
                     return b;
                 }
             default:
-                throw SyntaxError();
+                return SyntaxError();
         }
     }
 
-    private uint ParsePnumOrThrow() => ParsePnum();
-
-    private Block ParseOther(int pqual)
+    private Block? ParseOther(int pqual)
     {
-        var t = Take();
+        if (!Take(out var t)) return null;
         switch (t.Kind)
         {
-            case Tok.Broadcast: return gen.Broadcast(pqual);
-            case Tok.Multicast: return gen.Multicast(pqual);
+            case Tok.Broadcast: return Checked(gen.Broadcast(pqual));
+            case Tok.Multicast: return Checked(gen.Multicast(pqual));
             case Tok.Type or Tok.Subtype or Tok.Dir: return ParseP80211(t.Kind);
         }
-        if (pqual != Q.Default) throw SyntaxError();
+        if (pqual != Q.Default) return SyntaxError();
+        uint n;
         switch (t.Kind)
         {
-            case Tok.Less: return gen.Less(TakeNum());
-            case Tok.Greater: return gen.Greater(TakeNum());
+            case Tok.Less: return TakeNum(out n) ? Checked(gen.Less(n)) : null;
+            case Tok.Greater: return TakeNum(out n) ? Checked(gen.Greater(n)) : null;
             case Tok.Cbyte:
                 {
-                    uint idx = TakeNum();
-                    var op = Take().Kind;
-                    if (op is not (Tok.Amp or Tok.Pipe or Tok.Lt or Tok.Gt or Tok.Eq)) throw SyntaxError();
-                    return gen.ByteOp(op, idx, TakeNum());
+                    if (!TakeNum(out uint idx) || !Take(out var op)) return null;
+                    if (op.Kind is not (Tok.Amp or Tok.Pipe or Tok.Lt or Tok.Gt or Tok.Eq)) return SyntaxError();
+                    return TakeNum(out n) ? Checked(gen.ByteOp(op.Kind, idx, n)) : null;
                 }
-            case Tok.Inbound: return gen.Inbound(false);
-            case Tok.Outbound: return gen.Inbound(true);
-            case Tok.Ifindex: return gen.Ifindex(TakeNum());
-            case Tok.Vlan: return StartsPnum() ? gen.Vlan(ParsePnum(), true) : gen.Vlan(0, false);
-            case Tok.Mpls: return StartsPnum() ? gen.Mpls(ParsePnum(), true) : gen.Mpls(0, false);
-            case Tok.Pppoed: return gen.Pppoed();
-            case Tok.Pppoes: return StartsPnum() ? gen.Pppoes(ParsePnum(), true) : gen.Pppoes(0, false);
-            case Tok.Geneve: return StartsPnum() ? gen.Geneve(ParsePnum(), true) : gen.Geneve(0, false);
+            case Tok.Inbound: return Checked(gen.Inbound(false));
+            case Tok.Outbound: return Checked(gen.Inbound(true));
+            case Tok.Ifindex: return TakeNum(out n) ? Checked(gen.Ifindex(n)) : null;
+            case Tok.Vlan:
+                if (!StartsPnum()) return Checked(gen.Vlan(0, false));
+                return ParsePnum(out n) ? Checked(gen.Vlan(n, true)) : null;
+            case Tok.Mpls:
+                if (!StartsPnum()) return Checked(gen.Mpls(0, false));
+                return ParsePnum(out n) ? Checked(gen.Mpls(n, true)) : null;
+            case Tok.Pppoed: return Checked(gen.Pppoed());
+            case Tok.Pppoes:
+                if (!StartsPnum()) return Checked(gen.Pppoes(0, false));
+                return ParsePnum(out n) ? Checked(gen.Pppoes(n, true)) : null;
+            case Tok.Geneve:
+                if (!StartsPnum()) return Checked(gen.Geneve(0, false));
+                return ParsePnum(out n) ? Checked(gen.Geneve(n, true)) : null;
             case Tok.Llc:
-                if (Kind() == Tok.Id) return gen.LlcNamed(Take().Text);
-                if (Kind() == Tok.PfRnr) { Take(); return gen.LlcNamed("rnr"); }
-                return gen.Llc();
+                {
+                    if (Kind() == Tok.Id) return Take(out var name) ? Checked(gen.LlcNamed(name.Text)) : null;
+                    if (Kind() == Tok.PfRnr) return Skip() ? Checked(gen.LlcNamed("rnr")) : null;
+                    return Checked(gen.Llc());
+                }
             case Tok.PfIfname or Tok.PfRset:
                 {
-                    if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
-                    string name = Take().Text;
-                    return t.Kind == Tok.PfIfname ? gen.PfIfname(name) : gen.PfRuleset(name);
+                    if (Kind() != Tok.Id) return SkipThenSyntaxError();
+                    if (!Take(out var name)) return null;
+                    return Checked(t.Kind == Tok.PfIfname ? gen.PfIfname(name.Text) : gen.PfRuleset(name.Text));
                 }
             case Tok.PfRnr or Tok.PfSrnr:
-                {
-                    uint n = TakeNum();
-                    return t.Kind == Tok.PfRnr ? gen.PfRuleNumber(n) : gen.PfSubruleNumber(n);
-                }
+                if (!TakeNum(out n)) return null;
+                return Checked(t.Kind == Tok.PfRnr ? gen.PfRuleNumber(n) : gen.PfSubruleNumber(n));
             case Tok.PfReason:
-                if (Kind() == Tok.Num) return gen.PfReason(Take().Num);
-                if (Kind() == Tok.Id) return gen.PfReason(CodeGenerator.PfReasonNumber(Take().Text));
-                Take(); throw SyntaxError();
-            case Tok.PfAction:
-                if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
-                return gen.PfAction(CodeGenerator.PfActionNumber(Take().Text));
-            case Tok.Lane: return gen.AtmTypeAbbrev(AtmType.Lane);
-            case Tok.Metac: return gen.AtmTypeAbbrev(AtmType.Metac);
-            case Tok.Bcc: return gen.AtmTypeAbbrev(AtmType.Bcc);
-            case Tok.Oamf4ec: return gen.AtmTypeAbbrev(AtmType.Oamf4ec);
-            case Tok.Oamf4sc: return gen.AtmTypeAbbrev(AtmType.Oamf4sc);
-            case Tok.Sc: return gen.AtmTypeAbbrev(AtmType.Sc);
-            case Tok.Ilmic: return gen.AtmTypeAbbrev(AtmType.Ilmic);
-            case Tok.Oam: return gen.AtmTypeAbbrev(AtmType.Oam);
-            case Tok.Oamf4: return gen.AtmTypeAbbrev(AtmType.Oamf4);
-            case Tok.Connectmsg: return gen.AtmTypeAbbrev(AtmType.Connectmsg);
-            case Tok.Metaconnect: return gen.AtmTypeAbbrev(AtmType.Metaconnect);
-            case Tok.Vpi or Tok.Vci:
                 {
-                    bool vci = t.Kind == Tok.Vci;
-                    return ParseFieldValue((v, jt, rev) => gen.AtmFieldCode(vci, v, jt, rev));
+                    if (Kind() == Tok.Num) return Take(out var num) ? Checked(gen.PfReason(num.Num)) : null;
+                    if (Kind() != Tok.Id) return SkipThenSyntaxError();
+                    if (!Take(out var name)) return null;
+                    uint reason = gen.PfReasonNumber(name.Text);
+                    return gen.Failed ? null : Checked(gen.PfReason(reason));
                 }
-            case Tok.Fisu: return gen.Mtp2TypeAbbrev(Mtp2Type.Fisu);
-            case Tok.Lssu: return gen.Mtp2TypeAbbrev(Mtp2Type.Lssu);
-            case Tok.Msu: return gen.Mtp2TypeAbbrev(Mtp2Type.Msu);
-            case Tok.Hfisu: return gen.Mtp2TypeAbbrev(Mtp2Type.HFisu);
-            case Tok.Hlssu: return gen.Mtp2TypeAbbrev(Mtp2Type.HLssu);
-            case Tok.Hmsu: return gen.Mtp2TypeAbbrev(Mtp2Type.HMsu);
+            case Tok.PfAction:
+                {
+                    if (Kind() != Tok.Id) return SkipThenSyntaxError();
+                    if (!Take(out var name)) return null;
+                    uint action = gen.PfActionNumber(name.Text);
+                    return gen.Failed ? null : Checked(gen.PfAction(action));
+                }
+            case Tok.Lane: return Checked(gen.AtmTypeAbbrev(AtmType.Lane));
+            case Tok.Metac: return Checked(gen.AtmTypeAbbrev(AtmType.Metac));
+            case Tok.Bcc: return Checked(gen.AtmTypeAbbrev(AtmType.Bcc));
+            case Tok.Oamf4ec: return Checked(gen.AtmTypeAbbrev(AtmType.Oamf4ec));
+            case Tok.Oamf4sc: return Checked(gen.AtmTypeAbbrev(AtmType.Oamf4sc));
+            case Tok.Sc: return Checked(gen.AtmTypeAbbrev(AtmType.Sc));
+            case Tok.Ilmic: return Checked(gen.AtmTypeAbbrev(AtmType.Ilmic));
+            case Tok.Oam: return Checked(gen.AtmTypeAbbrev(AtmType.Oam));
+            case Tok.Oamf4: return Checked(gen.AtmTypeAbbrev(AtmType.Oamf4));
+            case Tok.Connectmsg: return Checked(gen.AtmTypeAbbrev(AtmType.Connectmsg));
+            case Tok.Metaconnect: return Checked(gen.AtmTypeAbbrev(AtmType.Metaconnect));
+            case Tok.Vpi or Tok.Vci: return ParseFieldValue(t.Kind, default);
+            case Tok.Fisu: return Checked(gen.Mtp2TypeAbbrev(Mtp2Type.Fisu));
+            case Tok.Lssu: return Checked(gen.Mtp2TypeAbbrev(Mtp2Type.Lssu));
+            case Tok.Msu: return Checked(gen.Mtp2TypeAbbrev(Mtp2Type.Msu));
+            case Tok.Hfisu: return Checked(gen.Mtp2TypeAbbrev(Mtp2Type.HFisu));
+            case Tok.Hlssu: return Checked(gen.Mtp2TypeAbbrev(Mtp2Type.HLssu));
+            case Tok.Hmsu: return Checked(gen.Mtp2TypeAbbrev(Mtp2Type.HMsu));
             case Tok.Sio or Tok.Opc or Tok.Dpc or Tok.Sls or Tok.Hsio or Tok.Hopc or Tok.Hdpc or Tok.Hsls:
                 {
                     var field = t.Kind switch
@@ -566,107 +627,117 @@ internal sealed class Parser
                         Tok.Sio => Mtp3Field.Sio, Tok.Opc => Mtp3Field.Opc, Tok.Dpc => Mtp3Field.Dpc, Tok.Sls => Mtp3Field.Sls,
                         Tok.Hsio => Mtp3Field.HSio, Tok.Hopc => Mtp3Field.HOpc, Tok.Hdpc => Mtp3Field.HDpc, _ => Mtp3Field.HSls,
                     };
-                    return ParseFieldValue((v, jt, rev) => gen.Mtp3FieldCode(field, v, jt, rev));
+                    return ParseFieldValue(t.Kind, field);
                 }
         }
-        throw SyntaxError();
+        return SyntaxError();
     }
 
+    /// <summary>One test of an atmvalue (vpi/vci, <paramref name="field"/> unused) or an mtp3value.</summary>
+    private Block? FieldCode(Tok kind, Mtp3Field field, uint v, int jtype, bool reverse) => Checked(kind is Tok.Vpi or Tok.Vci
+        ? gen.AtmFieldCode(kind == Tok.Vci, v, jtype, reverse)
+        : gen.Mtp3FieldCode(field, v, jtype, reverse));
+
     /// <summary>atmvalue / mtp3value: NUM | relop NUM | irelop NUM | '(' NUM { or NUM } ')', each value's test made as it is read.</summary>
-    private Block ParseFieldValue(System.Func<uint, int, bool, Block> code)
+    private Block? ParseFieldValue(Tok kind, Mtp3Field field)
     {
         var k = Kind();
-        if (k == Tok.Num) return code(Take().Num, Op.JEQ, false);
-        if (k is Tok.Gt or Tok.Geq or Tok.Eq) { Take(); return code(TakeNum(), k == Tok.Gt ? Op.JGT : k == Tok.Geq ? Op.JGE : Op.JEQ, false); }
-        if (k is Tok.Leq or Tok.Lt or Tok.Neq) { Take(); return code(TakeNum(), k == Tok.Leq ? Op.JGT : k == Tok.Lt ? Op.JGE : Op.JEQ, true); }
+        uint n;
+        if (k == Tok.Num) return Take(out var t) ? FieldCode(kind, field, t.Num, Op.JEQ, false) : null;
+        if (k is Tok.Gt or Tok.Geq or Tok.Eq)
+            return Skip() && TakeNum(out n) ? FieldCode(kind, field, n, k == Tok.Gt ? Op.JGT : k == Tok.Geq ? Op.JGE : Op.JEQ, false) : null;
+        if (k is Tok.Leq or Tok.Lt or Tok.Neq)
+            return Skip() && TakeNum(out n) ? FieldCode(kind, field, n, k == Tok.Leq ? Op.JGT : k == Tok.Lt ? Op.JGE : Op.JEQ, true) : null;
         if (k == Tok.LParen)
         {
-            Take();
-            var b = code(TakeNum(), Op.JEQ, false);
+            if (!Skip() || !TakeNum(out n)) return null;
+            var b = FieldCode(kind, field, n, Op.JEQ, false);
+            if (b == null) return null;
             while (Kind() == Tok.Or)
             {
-                Take();
-                var b2 = code(TakeNum(), Op.JEQ, false);
+                if (!Skip() || !TakeNum(out n)) return null;
+                var b2 = FieldCode(kind, field, n, Op.JEQ, false);
+                if (b2 == null) return null;
                 CodeGenerator.Or(b, b2);
                 b = b2;
             }
-            Expect(Tok.RParen);
-            return b;
+            return Expect(Tok.RParen) ? b : null;
         }
-        Take();
-        throw SyntaxError();
+        return SkipThenSyntaxError();
     }
 
     /// <summary>After vlan, mpls, pppoes or geneve, a number or a parenthesis (which must hold one) follows.</summary>
     private bool StartsPnum() => Kind() is Tok.Num or Tok.LParen;
 
-    private bool IsParenPnumAt(int start)
+    private bool TakeNum(out uint n)
     {
-        int save = _pos;
-        _pos = start;
-        bool r = IsParenPnum();
-        _pos = save;
-        return r;
+        n = 0;
+        if (Kind() != Tok.Num) { SkipThenSyntaxError(); return false; }
+        if (!Take(out var t)) return false;
+        n = t.Num;
+        return true;
     }
 
-    private uint TakeNum()
-    {
-        if (Kind() != Tok.Num) { Take(); throw SyntaxError(); }
-        return Take().Num;
-    }
-
-    private Block ParseP80211(Tok kind)
+    private Block? ParseP80211(Tok kind)
     {
         switch (kind)
         {
             case Tok.Type:
                 {
-                    uint type = ParseWlanType();
+                    if (!ParseWlanType(out uint type)) return null;
                     if (Kind() == Tok.Subtype)
                     {
-                        Take();
-                        uint sub = ParseWlanSubtype(type);
-                        return gen.WlanType(type | sub, 0x0c | 0xf0);
+                        if (!Skip() || !ParseWlanSubtype(type, out uint sub)) return null;
+                        return Checked(gen.WlanType(type | sub, 0x0c | 0xf0));
                     }
-                    return gen.WlanType(type, 0x0c);
+                    return Checked(gen.WlanType(type, 0x0c));
                 }
             case Tok.Subtype:
                 {
-                    if (Kind() != Tok.Id) { Take(); throw SyntaxError(); }
-                    return gen.WlanType(Wlan.TypeSubtype(Take().Text), 0x0c | 0xf0);
+                    if (Kind() != Tok.Id) return SkipThenSyntaxError();
+                    if (!Take(out var name)) return null;
+                    uint v = gen.WlanTypeSubtypeNumber(name.Text);
+                    return gen.Failed ? null : Checked(gen.WlanType(v, 0x0c | 0xf0));
                 }
             default:
                 {
-                    var t = Take();
-                    if (t.Kind == Tok.Num) return gen.WlanDir(t.Num);
-                    if (t.Kind != Tok.Id) throw SyntaxError();
-                    return gen.WlanDir(Wlan.Direction(t.Text));
+                    if (!Take(out var t)) return null;
+                    if (t.Kind == Tok.Num) return Checked(gen.WlanDir(t.Num));
+                    if (t.Kind != Tok.Id) return SyntaxError();
+                    uint dir = gen.WlanDirectionNumber(t.Text);
+                    return gen.Failed ? null : Checked(gen.WlanDir(dir));
                 }
         }
     }
 
-    private uint ParseWlanType()
+    private bool ParseWlanType(out uint type)
     {
-        var t = Take();
+        type = 0;
+        if (!Take(out var t)) return false;
         if (t.Kind == Tok.Num)
         {
-            if ((t.Num & ~0x0cu) != 0) throw new PcapException($"invalid 802.11 type value 0x{t.Num:x2}");
-            return t.Num;
+            if ((t.Num & ~0x0cu) != 0) { Fail($"invalid 802.11 type value 0x{t.Num:x2}"); return false; }
+            type = t.Num;
+            return true;
         }
-        if (t.Kind != Tok.Id) throw SyntaxError();
-        return Wlan.Type(t.Text);
+        if (t.Kind != Tok.Id) { SyntaxError(); return false; }
+        type = gen.WlanTypeNumber(t.Text);
+        return !gen.Failed;
     }
 
-    private uint ParseWlanSubtype(uint type)
+    private bool ParseWlanSubtype(uint type, out uint subtype)
     {
-        var t = Take();
+        subtype = 0;
+        if (!Take(out var t)) return false;
         if (t.Kind == Tok.Num)
         {
-            if ((t.Num & ~0xf0u) != 0) throw new PcapException($"invalid 802.11 subtype value 0x{t.Num:x2}");
-            return t.Num;
+            if ((t.Num & ~0xf0u) != 0) { Fail($"invalid 802.11 subtype value 0x{t.Num:x2}"); return false; }
+            subtype = t.Num;
+            return true;
         }
-        if (t.Kind != Tok.Id) throw SyntaxError();
-        return Wlan.Subtype(type, t.Text);
+        if (t.Kind != Tok.Id) { SyntaxError(); return false; }
+        subtype = gen.WlanSubtypeNumber(type, t.Text);
+        return !gen.Failed;
     }
 
     // ---- arithmetic: bison's shift/reduce with grammar.y's precedences; '^' and '%' have none (always shift)
@@ -678,12 +749,12 @@ internal sealed class Parser
 
     private static bool IsBinary(Tok k) => k is Tok.Plus or Tok.Minus or Tok.Star or Tok.Slash or Tok.Percent or Tok.Amp or Tok.Pipe or Tok.Caret or Tok.Lsh or Tok.Rsh;
 
-    private Block ParseRelation()
+    private Block? ParseRelation()
     {
         var a0 = ParseArth();
-        var k = Take().Kind;
+        if (a0 == null || !Take(out var rel)) return null;
         int code; bool reversed;
-        switch (k)
+        switch (rel.Kind)
         {
             case Tok.Gt: code = Op.JGT; reversed = false; break;
             case Tok.Geq: code = Op.JGE; reversed = false; break;
@@ -691,40 +762,54 @@ internal sealed class Parser
             case Tok.Leq: code = Op.JGT; reversed = true; break;
             case Tok.Lt: code = Op.JGE; reversed = true; break;
             case Tok.Neq: code = Op.JEQ; reversed = true; break;
-            default: throw SyntaxError();
+            default: return SyntaxError();
         }
         Open(2);
         var a1 = ParseArth();
         Close(2);
-        return gen.Relation(code, a0, a1, reversed);
+        return a1 == null ? null : Checked(gen.Relation(code, a0, a1, reversed));
     }
 
-    private Arth ParseArth()
+    private Arth? ParseArth()
     {
         var operands = new Stack<Arth>();
         var ops = new Stack<Tok>(); // Tok.Minus with unary marker pushed as Tok.Bang
         int depth = _depth;
-        try
+        var result = ParseArth(operands, ops);
+        _depth = depth;
+        return result;
+    }
+
+    private Arth? ParseArth(Stack<Arth> operands, Stack<Tok> ops)
+    {
+        while (true)
         {
-            while (true)
+            // operand, preceded by any unary minus; bison holds a pending binary operator and its left
+            // operand (two symbols), or a pending unary minus (one)
+            while (Kind() == Tok.Minus)
             {
-                // operand, preceded by any unary minus; bison holds a pending binary operator and its left
-                // operand (two symbols), or a pending unary minus (one)
-                while (Kind() == Tok.Minus) { Take(); ops.Push(Tok.Bang); _depth++; }
-                operands.Push(ParsePrimary());
-                var k = Kind();
-                if (!IsBinary(k))
-                {
-                    while (ops.Count > 0) Reduce(operands, ops);
-                    return operands.Pop();
-                }
-                while (ops.Count > 0 && ShouldReduce(ops.Peek(), k)) { _depth -= ops.Peek() == Tok.Bang ? 1 : 2; Reduce(operands, ops); }
-                Take();
-                ops.Push(k);
-                _depth += 2;
+                if (!Skip()) return null;
+                ops.Push(Tok.Bang);
+                _depth++;
             }
+            var operand = ParsePrimary();
+            if (operand == null) return null;
+            operands.Push(operand);
+            var k = Kind();
+            if (!IsBinary(k))
+            {
+                while (ops.Count > 0) if (!Reduce(operands, ops)) return null;
+                return operands.Pop();
+            }
+            while (ops.Count > 0 && ShouldReduce(ops.Peek(), k))
+            {
+                _depth -= ops.Peek() == Tok.Bang ? 1 : 2;
+                if (!Reduce(operands, ops)) return null;
+            }
+            if (!Skip()) return null;
+            ops.Push(k);
+            _depth += 2;
         }
-        finally { _depth = depth; }
     }
 
     private static bool ShouldReduce(Tok top, Tok look)
@@ -736,10 +821,10 @@ internal sealed class Parser
         return pt != 0 && pt >= pl;
     }
 
-    private void Reduce(Stack<Arth> operands, Stack<Tok> ops)
+    private bool Reduce(Stack<Arth> operands, Stack<Tok> ops)
     {
         var op = ops.Pop();
-        if (op == Tok.Bang) { operands.Push(gen.Neg(operands.Pop())); return; }
+        if (op == Tok.Bang) { operands.Push(gen.Neg(operands.Pop())); return true; }
         var right = operands.Pop();
         var left = operands.Pop();
         int alu = op switch
@@ -748,38 +833,41 @@ internal sealed class Parser
             Tok.Amp => Op.AND, Tok.Pipe => Op.OR, Tok.Caret => Op.XOR, Tok.Lsh => Op.LSH, _ => Op.RSH,
         };
         operands.Push(gen.Arith(alu, left, right));
+        return !gen.Failed;
     }
 
-    private Arth ParsePrimary()
+    private Arth? ParsePrimary()
     {
         var k = Kind();
-        if (k == Tok.Num) return gen.LoadImmediate(Take().Num);
-        if (k == Tok.Len) { Take(); return gen.LoadLength(); }
+        if (k == Tok.Num) return Take(out var t) ? Checked(gen.LoadImmediate(t.Num)) : null;
+        if (k == Tok.Len) return Skip() ? Checked(gen.LoadLength()) : null;
         if (k == Tok.LParen)
         {
-            Take();
+            if (!Skip()) return null;
             Open(1);
             var a = ParseArth();
-            Expect(Tok.RParen);
+            if (a == null || !Expect(Tok.RParen)) return null;
             Close(1);
             return a;
         }
         if (k == Tok.Pname && Kind(1) == Tok.LBracket)
         {
-            int proto = Take().Proto;
+            if (!Take(out var pname)) return null;
             Open(1);
-            Take();
+            if (!Skip()) return null;
             Open(1);
             var index = ParseArth();
+            if (index == null) return null;
             uint size = 1;
-            if (Kind() == Tok.Colon) { Take(); size = TakeNum(); }
-            Expect(Tok.RBracket);
+            if (Kind() == Tok.Colon && (!Skip() || !TakeNum(out size))) return null;
+            if (!Expect(Tok.RBracket)) return null;
             Close(2);
-            return gen.Load(proto, index, size);
+            return Checked(gen.Load(pname.Proto, index, size));
         }
-        Take();
+        if (!Skip()) return null;
         // After a protocol name bison reads one more token ('[' would make it a load) before it fails.
         if (k == Tok.Pname) Kind();
-        throw SyntaxError();
+        SyntaxError();
+        return null;
     }
 }

@@ -39,7 +39,7 @@ internal sealed partial class CodeGenerator
 
     private void RequirePflog(string what)
     {
-        if (_linkType != Dlt.Pflog) throw new PcapException($"{what} supported only on PF linktype");
+        if (_linkType != Dlt.Pflog) _chunks.Fail($"{what} supported only on PF linktype");
     }
 
     private Block PflogName(uint offset, string name)
@@ -53,7 +53,7 @@ internal sealed partial class CodeGenerator
     {
         RequirePflog("ifname");
         if (Encoding.UTF8.GetByteCount(name) >= PflogNameSize)
-            throw new PcapException($"ifname interface names can only be {PflogNameSize - 1} characters");
+            return Fail($"ifname interface names can only be {PflogNameSize - 1} characters");
         return PflogName(PflogIfname, name);
     }
 
@@ -62,7 +62,7 @@ internal sealed partial class CodeGenerator
     {
         RequirePflog("ruleset");
         if (Encoding.UTF8.GetByteCount(name) >= PflogNameSize)
-            throw new PcapException($"ruleset names can only be {PflogNameSize - 1} characters");
+            return Fail($"ruleset names can only be {PflogNameSize - 1} characters");
         return PflogName(PflogRuleset, name);
     }
 
@@ -91,19 +91,17 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>pfreason_to_num (checked while parsing, before the link type is).</summary>
-    public static uint PfReasonNumber(string name)
+    public uint PfReasonNumber(string name)
     {
         int v = Wlan.Lookup(PfReasons, name);
-        if (v < 0) throw new PcapException($"unknown PF reason \"{name}\"");
-        return (uint)v;
+        return v < 0 ? FailNumber($"unknown PF reason \"{name}\"") : (uint)v;
     }
 
     /// <summary>pfaction_to_num.</summary>
-    public static uint PfActionNumber(string name)
+    public uint PfActionNumber(string name)
     {
         int v = Wlan.Lookup(PfActions, name);
-        if (v < 0) throw new PcapException($"unknown PF action \"{name}\"");
-        return (uint)v;
+        return v < 0 ? FailNumber($"unknown PF action \"{name}\"") : (uint)v;
     }
 
     private Block PflogDirection(bool outbound) => Cmp(OffRel.LinkHdr, PflogDir, Op.B, outbound ? PfOut : PfIn);

@@ -38,7 +38,7 @@ internal sealed partial class CodeGenerator
                 Mtp2Type.Msu => "'msu' supported only on MTP2", Mtp2Type.HFisu => "'hfisu' supported only on MTP2_HSL",
                 Mtp2Type.HLssu => "'hlssu' supported only on MTP2_HSL", _ => "'hmsu' supported only on MTP2_HSL",
             };
-            throw new PcapException(name);
+            return Fail(name);
         }
         switch (type)
         {
@@ -71,22 +71,22 @@ internal sealed partial class CodeGenerator
         switch (hsl ? (Mtp3Field)(field - Mtp3Field.HSio) : field)
         {
             case Mtp3Field.Sio:
-                if (_offSio == OffsetNotSet) throw new PcapException("'sio' supported only on SS7");
-                if (value > 255) throw new PcapException($"sio value {value} too big; max value = 255");
+                if (_offSio == OffsetNotSet) return Fail("'sio' supported only on SS7");
+                if (value > 255) return Fail($"sio value {value} too big; max value = 255");
                 return Ncmp(OffRel.Packet, _offSio + extra, Op.B, 0xffffffff, jtype, reverse, value);
             case Mtp3Field.Opc:
-                if (_offOpc == OffsetNotSet) throw new PcapException("'opc' supported only on SS7");
-                if (value > 16383) throw new PcapException($"opc value {value} too big; max value = 16383");
+                if (_offOpc == OffsetNotSet) return Fail("'opc' supported only on SS7");
+                if (value > 16383) return Fail($"opc value {value} too big; max value = 16383");
                 value = ((value & 0x3c00) >> 10) + ((value & 0x3fc) << 6) + ((value & 0x3) << 22);
                 return Ncmp(OffRel.Packet, _offOpc + extra, Op.W, 0x00c0ff0f, jtype, reverse, value);
             case Mtp3Field.Dpc:
-                if (_offDpc == OffsetNotSet) throw new PcapException("'dpc' supported only on SS7");
-                if (value > 16383) throw new PcapException($"dpc value {value} too big; max value = 16383");
+                if (_offDpc == OffsetNotSet) return Fail("'dpc' supported only on SS7");
+                if (value > 16383) return Fail($"dpc value {value} too big; max value = 16383");
                 value = ((value & 0xff) << 24) + ((value & 0x3f00) << 8);
                 return Ncmp(OffRel.Packet, _offDpc + extra, Op.W, 0xff3f0000, jtype, reverse, value);
             default:
-                if (_offSls == OffsetNotSet) throw new PcapException("'sls' supported only on SS7");
-                if (value > 15) throw new PcapException($"sls value {value} too big; max value = 15");
+                if (_offSls == OffsetNotSet) return Fail("'sls' supported only on SS7");
+                if (value > 15) return Fail($"sls value {value} too big; max value = 15");
                 return Ncmp(OffRel.Packet, _offSls + extra, Op.B, 0xf0, jtype, reverse, value << 4);
         }
     }

@@ -42,7 +42,7 @@ internal sealed partial class CodeGenerator
         b0 = b1;
         if (hasVni)
         {
-            if (vni > 0xffffff) throw new PcapException($"Geneve VNI {vni} greater than maximum {0xffffff}");
+            if (vni > 0xffffff) return Fail($"Geneve VNI {vni} greater than maximum {0xffffff}");
             b1 = Mcmp(rel, 12, Op.W, vni << 8, 0xffffff00);
             And(b0, b1);
             b0 = b1;
@@ -118,9 +118,9 @@ internal sealed partial class CodeGenerator
                     Or(b0, b);
                     return b;
                 }
-            default: throw new PcapException("bad protocol applied for 'protochain'");
+            default: return Fail("bad protocol applied for 'protochain'");
         }
-        if (_offLinkPl.IsVariable) throw new PcapException("'protochain' not supported with variable length headers");
+        if (_offLinkPl.IsVariable) return Fail("'protochain' not supported with variable length headers");
         NoOptimize = true;
         uint nl = _offLinkPl.ConstantPart + _offNl;
         var link = LinkType(proto == Q.Ip ? EtherTypeIp : EtherTypeIpv6);

@@ -7,7 +7,7 @@ namespace Pcap.Engine.Compiler;
 /// <summary>802.11 frame type, subtype and direction names (libpcap's grammar tables).</summary>
 internal static class Wlan
 {
-    private static readonly (string, int)[] Types = [("mgt", 0x00), ("management", 0x00), ("ctl", 0x04), ("control", 0x04), ("data", 0x08)];
+    public static readonly (string, int)[] Types = [("mgt", 0x00), ("management", 0x00), ("ctl", 0x04), ("control", 0x04), ("data", 0x08)];
 
     private static readonly (string, int)[] MgtSubtypes =
     [
@@ -28,7 +28,7 @@ internal static class Wlan
         ("qos-data-cf-ack-poll", 0xb0), ("qos", 0xc0), ("qos-cf-poll", 0xe0), ("qos-cf-ack-poll", 0xf0),
     ];
 
-    private static readonly ((string, int)[] Table, int Type)[] TypeSubtypes = [(MgtSubtypes, 0x00), (CtlSubtypes, 0x04), (DataSubtypes, 0x08)];
+    public static readonly ((string, int)[] Table, int Type)[] TypeSubtypes = [(MgtSubtypes, 0x00), (CtlSubtypes, 0x04), (DataSubtypes, 0x08)];
 
     public static int Lookup((string, int)[] table, string name)
     {
@@ -36,58 +36,58 @@ internal static class Wlan
             if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) return v;
         return -1;
     }
-
-    public static uint Type(string name)
-    {
-        int v = Lookup(Types, name);
-        if (v < 0) throw new PcapException($"unknown 802.11 type name \"{name}\"");
-        return (uint)v;
-    }
-
-    public static uint Subtype(uint type, string name)
-    {
-        foreach (var (table, t) in TypeSubtypes)
-        {
-            if (t != type) continue;
-            int v = Lookup(table, name);
-            if (v < 0) throw new PcapException($"unknown 802.11 subtype name \"{name}\"");
-            return (uint)v;
-        }
-        throw new PcapException("unknown 802.11 type");
-    }
-
-    public static uint TypeSubtype(string name)
-    {
-        foreach (var (table, t) in TypeSubtypes)
-        {
-            int v = Lookup(table, name);
-            if (v >= 0) return (uint)(v | t);
-        }
-        throw new PcapException("unknown 802.11 type name");
-    }
-
-    public static uint Direction(string name) => name.ToLowerInvariant() switch
-    {
-        "nods" => 0, "tods" => 1, "fromds" => 2, "dstods" => 3,
-        _ => throw new PcapException("unknown 802.11 direction"),
-    };
 }
 
 /// <summary>802.11 primitives and the code that finds the variable-length 802.11 and radiotap headers.</summary>
 internal sealed partial class CodeGenerator
 {
+    // ---- 802.11 names (grammar.y's lookups: an unknown name is its error, the number then 0)
+
+    public uint WlanTypeNumber(string name)
+    {
+        int v = Wlan.Lookup(Wlan.Types, name);
+        return v < 0 ? FailNumber($"unknown 802.11 type name \"{name}\"") : (uint)v;
+    }
+
+    public uint WlanSubtypeNumber(uint type, string name)
+    {
+        foreach (var (table, t) in Wlan.TypeSubtypes)
+        {
+            if (t != type) continue;
+            int v = Wlan.Lookup(table, name);
+            return v < 0 ? FailNumber($"unknown 802.11 subtype name \"{name}\"") : (uint)v;
+        }
+        return FailNumber("unknown 802.11 type");
+    }
+
+    public uint WlanTypeSubtypeNumber(string name)
+    {
+        foreach (var (table, t) in Wlan.TypeSubtypes)
+        {
+            int v = Wlan.Lookup(table, name);
+            if (v >= 0) return (uint)(v | t);
+        }
+        return FailNumber("unknown 802.11 type name");
+    }
+
+    public uint WlanDirectionNumber(string name) => name.ToLowerInvariant() switch
+    {
+        "nods" => 0, "tods" => 1, "fromds" => 2, "dstods" => 3,
+        _ => FailNumber("unknown 802.11 direction"),
+    };
+
     /// <summary>802.11 link types whose type and direction fields libpcap tests (not PPI).</summary>
     private bool IsWlanHeader => _linkType is Dlt.Ieee80211 or Dlt.PrismHeader or Dlt.IeeeRadioAvs or Dlt.Ieee80211Radio;
 
     public Block WlanType(uint type, uint mask)
     {
-        if (!IsWlanHeader) throw new PcapException("802.11 link-layer types supported only on 802.11");
+        if (!IsWlanHeader) return Fail("802.11 link-layer types supported only on 802.11");
         return Mcmp(OffRel.LinkHdr, 0, Op.B, type, mask);
     }
 
     public Block WlanDir(uint dir)
     {
-        if (!IsWlanHeader) throw new PcapException("frame direction supported only with 802.11 headers");
+        if (!IsWlanHeader) return Fail("frame direction supported only with 802.11 headers");
         return Mcmp(OffRel.LinkHdr, 1, Op.B, dir, 0x03);
     }
 

@@ -53,14 +53,9 @@ static unsafe class Compile
         // libpcap's scanner works on bytes: one char per byte (Latin-1) keeps every byte of the expression,
         // odd ones included, for the lexer, the lengths libpcap counts and the names its errors quote.
         string text = expression == null ? "" : System.Text.Encoding.Latin1.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(expression));
-        Instruction[] code;
-        try
+        if (!FilterCompiler.TryCompile(text, handle.LinkType, handle.Snapshot, optimize != 0, netmask, out var code, out string error))
         {
-            code = FilterCompiler.Compile(text, handle.LinkType, handle.Snapshot, optimize != 0, netmask);
-        }
-        catch (PcapException e)
-        {
-            SetLatin1Error(handle, e.Message);
+            SetLatin1Error(handle, error);
             return PcapError.Error;
         }
         if (program == null)
