@@ -73,19 +73,16 @@ internal static class Assembler
         bool loads = false;
         foreach (var ins in p) loads |= (ins.Code & 7) is Op.LD or Op.LDX && (ins.Code & 0xe0) == Op.MEM;
         if (!loads) return 0;
-        // Per instruction: the cells stored on every path reaching it so far, or -1: no path yet.
-        var stored = new long[p.Length + 1];
-        System.Array.Fill(stored, -1L);
-        stored[0] = 0;
+        // Per instruction: Reached and the cells stored on every path reaching it so far (0: no path yet).
+        const uint Reached = 1u << 16;
+        var stored = p.Length < 256 ? stackalloc uint[p.Length + 1] : new uint[p.Length + 1];
+        stored.Clear();
+        stored[0] = Reached;
         uint unset = 0;
-        void Merge(int at, uint s)
-        {
-            if (at < stored.Length) stored[at] = stored[at] >= 0 ? (uint)stored[at] & s : s;
-        }
         for (int i = 0; i < p.Length; i++)
         {
-            if (stored[i] < 0) continue;
-            uint s = (uint)stored[i];
+            if (stored[i] == 0) continue;
+            uint s = stored[i];
             var ins = p[i];
             int cls = ins.Code & 7;
             if ((cls == Op.LD || cls == Op.LDX) && (ins.Code & 0xe0) == Op.MEM && (s & (1u << (int)(ins.K & 15))) == 0)
@@ -94,13 +91,18 @@ internal static class Assembler
             if (cls == Op.RET) continue;
             if (cls == Op.JMP)
             {
-                if ((ins.Code & 0xf0) == Op.JA) Merge(i + 1 + (int)ins.K, s);
-                else { Merge(i + 1 + ins.Jt, s); Merge(i + 1 + ins.Jf, s); }
+                if ((ins.Code & 0xf0) == Op.JA) Merge(stored, i + 1 + (int)ins.K, s);
+                else { Merge(stored, i + 1 + ins.Jt, s); Merge(stored, i + 1 + ins.Jf, s); }
                 continue;
             }
-            Merge(i + 1, s);
+            Merge(stored, i + 1, s);
         }
         return unset;
+    }
+
+    private static void Merge(System.Span<uint> stored, int at, uint s)
+    {
+        if (at < stored.Length) stored[at] = stored[at] != 0 ? stored[at] & s : s;
     }
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;

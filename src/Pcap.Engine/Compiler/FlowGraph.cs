@@ -68,7 +68,14 @@ internal sealed class FlowGraph
     }
 
     /// <summary>Says that a jump target changed: the next walk recomputes the order and predecessors.</summary>
-    public void EdgesChanged() => _orderValid = _predsValid = false;
+    public void EdgesChanged()
+    {
+        _orderValid = _predsValid = false;
+        Version++;
+    }
+
+    /// <summary>Counts <see cref="EdgesChanged"/> calls: the edges are as they were while it stays the same.</summary>
+    public long Version { get; private set; }
 
     /// <summary>
     /// Depth-first from the root, children before parents, reversed (true edge first); each block's

@@ -22,6 +22,7 @@ internal sealed class Optimizer
     private int _factCount;
     private HashSet<Fact>? _factSet;
     private HashSet<int>? _keySet;
+    private long _settled; // the graph's version when a pass of folding and threading last changed nothing, or -1
 
     private Optimizer() => _peephole = new Peephole(_graph, _keys);
 
@@ -49,6 +50,7 @@ internal sealed class Optimizer
 
     private Block Run(Block root, out bool rejectsAll)
     {
+        _settled = -1;
         // libpcap runs both passes (the second refuses divisions by a known zero) and decides "rejects all"
         // on its final program: constants folded through scratch cells ("1 > 2") and its peephole's
         // "jset #0xffffffff" rule (below) can make it reject everything.
@@ -74,30 +76,49 @@ internal sealed class Optimizer
         for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
-            // libpcap's opt_blk: a block starts with the values all its predecessors end with (nothing known at
-            // the root), so a constant A left by one block decides the next one's test ("byte 3 & 4" loads nothing).
-            _graph.Predecessors();
-            int count = _graph.Count;
-            var order = _graph.Blocks;
-            EnsureExits(count);
-            System.Array.Clear(_ended, 0, count);
-            bool edges = false;
-            for (int i = 0; i < count; i++)
+            long version = _graph.Version;
+            // Folding and threading change nothing on a graph as their last pass that changed nothing left it.
+            if (pass > 0 || version != _settled) changed = FoldAll(root) | Thread(root);
+            _settled = -1;
+            if (statements)
             {
-                var b = order[i];
-                ref var regs = ref _exits[i];
-                Registers.Meet(_graph.PredecessorsOf(i), _exits, _ended, ref regs);
-                bool folded = FoldConstant(b, b == root, ref regs);
-                bool jset = FoldJsetBounds(b);
-                changed |= folded | jset | FoldSameTargets(b);
-                edges |= folded | jset;
-                _ended[i] = true;
+                EnsureExits(_graph.Order());
+                changed |= _peephole.Run(_exits, _ended);
             }
-            if (edges) _graph.EdgesChanged();
-            changed |= Thread(root);
-            if (statements) changed |= _peephole.Run(_exits, _ended);
-            if (!changed) break;
+            if (!changed)
+            {
+                // Without the statement passes nothing but the edges could have changed.
+                if (!statements && _graph.Version == version) _settled = version;
+                break;
+            }
         }
+    }
+
+    /// <summary>
+    /// libpcap's opt_blk: a block starts with the values all its predecessors end with (nothing known at the
+    /// root), so a constant A left by one block decides the next one's test ("byte 3 & 4" loads nothing).
+    /// </summary>
+    private bool FoldAll(Block root)
+    {
+        _graph.Predecessors();
+        int count = _graph.Count;
+        var order = _graph.Blocks;
+        EnsureExits(count);
+        System.Array.Clear(_ended, 0, count);
+        bool changed = false, edges = false;
+        for (int i = 0; i < count; i++)
+        {
+            var b = order[i];
+            ref var regs = ref _exits[i];
+            Registers.Meet(_graph.PredecessorsOf(i), _exits, _ended, ref regs);
+            bool folded = FoldConstant(b, b == root, ref regs);
+            bool jset = FoldJsetBounds(b);
+            changed |= folded | jset | FoldSameTargets(b);
+            edges |= folded | jset;
+            _ended[i] = true;
+        }
+        if (edges) _graph.EdgesChanged();
+        return changed;
     }
 
     private void EnsureExits(int count)
