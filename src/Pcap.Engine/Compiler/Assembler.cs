@@ -9,15 +9,15 @@ internal static class Assembler
 {
     public static Instruction[] Assemble(Block root)
     {
-        var graph = FlowGraph.Rent(root);
-        try { return Assemble(graph, SkipEmptyJumps(root, graph)); }
+        var graph = FlowGraph.Rent(SkipEmptyJumps(root));
+        try { return Assemble(graph); }
         finally { graph.Return(); }
     }
 
-    private static Instruction[] Assemble(FlowGraph graph, Block root)
+    private static Instruction[] Assemble(FlowGraph graph)
     {
-        graph.Root = root;
-        int count = graph.Order();
+        // Laid out with jumps to empty unconditional blocks going to where those lead.
+        int count = graph.Order(s_skipEmptyJumps);
         var order = graph.Blocks;
         // Per block: how many extra "ja" instructions follow its conditional jump (for far true/false targets).
         var extra = new int[count];
@@ -110,24 +110,12 @@ internal static class Assembler
     /// <summary>An unconditional jump to the block laid out next is left out.</summary>
     private static int JumpLength(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) == Op.JA && b.Jt!.Id == b.Id + 1 ? 0 : 1;
 
-    private static Block SkipEmptyJumps(Block root, FlowGraph graph)
+    private static readonly System.Func<Block, Block> s_skipEmptyJumps = SkipEmptyJumps;
+
+    private static Block SkipEmptyJumps(Block b)
     {
-        static Block Resolve(Block b)
-        {
-            while (!b.IsReturn && Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) == Op.JA && b.Stmts.Count == 0) b = b.Jt!;
-            return b;
-        }
-        root = Resolve(root);
-        int count = graph.Reachable(root);
-        var blocks = graph.ReachableBlocks;
-        for (int i = 0; i < count; i++)
-        {
-            var b = blocks[i];
-            if (b.IsReturn) continue;
-            b.Jt = Resolve(b.Jt!);
-            b.Jf = Resolve(b.Jf!);
-        }
-        return root;
+        while (!b.IsReturn && Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) == Op.JA && b.Stmts.Count == 0) b = b.Jt!;
+        return b;
     }
 
     /// <summary>Lays block b out at code[at ..]; returns where the next block starts.</summary>

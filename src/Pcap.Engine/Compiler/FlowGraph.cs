@@ -81,7 +81,13 @@ internal sealed class FlowGraph
     /// Depth-first from the root, children before parents, reversed (true edge first); each block's
     /// <see cref="Block.Id"/> is its position. Returns the number of blocks (in <see cref="Blocks"/>).
     /// </summary>
-    public int Order()
+    public int Order() => Order(null);
+
+    /// <summary>
+    /// As <see cref="Order()"/>, each block's jump targets first replaced by <paramref name="resolve"/>'s
+    /// choice (the root's is the caller's): blocks it bypasses are left out and keep their edges.
+    /// </summary>
+    public int Order(System.Func<Block, Block>? resolve)
     {
         if (_orderValid) return Count;
         int mark = NewMark();
@@ -115,6 +121,11 @@ internal sealed class FlowGraph
             expanded[n++] = true;
             if (!b.IsReturn)
             {
+                if (resolve != null)
+                {
+                    b.Jt = resolve(b.Jt!);
+                    b.Jf = resolve(b.Jf!);
+                }
                 if (b.Jf != null && b.Jf.Mark != mark) { blocks[n] = b.Jf; expanded[n++] = false; }
                 if (b.Jt != null && b.Jt.Mark != mark) { blocks[n] = b.Jt; expanded[n++] = false; }
             }

@@ -524,6 +524,12 @@ internal sealed class Optimizer
             while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || (CannotFail(b) && (b.Jt!.IsReturn || (!HasStores(b) && SelfContained(b.Jt!)))))) b = b.Jt!;
             return b;
         }
+        // Only unconditional blocks are bypassed: none, nothing to do (the order holds every block reachable).
+        _graph.Root = root;
+        int reachable = _graph.Order();
+        bool any = false;
+        for (int i = 0; i < reachable && !any; i++) any = !_graph.Blocks[i].IsReturn && !IsConditional(_graph.Blocks[i]);
+        if (!any) return root;
         root = Resolve(root);
         int count = _graph.Reachable(root);
         var blocks = _graph.ReachableBlocks;

@@ -21,7 +21,13 @@ internal sealed class Peephole(FlowGraph graph, StmtKeys keys)
     private const byte LiveA = 1, LiveX = 2, Seen = 4;
 
     /// <summary>Drops the references to this compilation's statements.</summary>
-    public void Release() => System.Array.Clear(_exitMemo);
+    public void Release()
+    {
+        System.Array.Clear(_exitMemo, 0, _memoUsed);
+        _memoUsed = 0;
+    }
+
+    private int _memoUsed; // how far _exitMemo holds statements
 
     /// <summary>One pass over the graph's blocks; <paramref name="exits"/> and <paramref name="ended"/> are the caller's buffers.</summary>
     public bool Run(Registers[] exits, bool[] ended)
@@ -39,6 +45,7 @@ internal sealed class Peephole(FlowGraph graph, StmtKeys keys)
             _exitMemo = new ExitMemo[2 * count];
         }
         System.Array.Clear(ended, 0, count);
+        if (count > _memoUsed) _memoUsed = count;
         bool edges = false;
         for (int i = 0; i < count; i++)
         {
