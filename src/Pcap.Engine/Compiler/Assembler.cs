@@ -20,8 +20,9 @@ internal static class Assembler
         int count = graph.Order(s_skipEmptyJumps);
         var order = graph.Blocks;
         // Per block: how many extra "ja" instructions follow its conditional jump (for far true/false targets).
-        var extra = new int[count];
-        var start = new int[count + 1];
+        var extra = count < 256 ? stackalloc int[count] : new int[count];
+        var start = count < 256 ? stackalloc int[count + 1] : new int[count + 1];
+        extra.Clear();
         while (true)
         {
             int pc = 0;
@@ -119,7 +120,7 @@ internal static class Assembler
     }
 
     /// <summary>Lays block b out at code[at ..]; returns where the next block starts.</summary>
-    private static int Emit(Block b, int[] start, int extra, Instruction[] code, int at)
+    private static int Emit(Block b, System.ReadOnlySpan<int> start, int extra, Instruction[] code, int at)
     {
         foreach (var s in b.Stmts) code[at++] = new Instruction((ushort)s.Code, 0, 0, s.K);
         if (b.IsReturn) { code[at++] = new Instruction((ushort)b.JumpCode, 0, 0, b.K); return at; }

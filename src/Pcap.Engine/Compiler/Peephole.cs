@@ -17,6 +17,7 @@ internal sealed class Peephole(FlowGraph graph, StmtKeys keys)
     private uint[] _liveCells = new uint[16];
     private byte[] _liveAX = new byte[16]; // LiveA | LiveX; Seen: computed
     private ExitMemo[] _exitMemo = new ExitMemo[16];
+    private int _memoUsed; // how far _exitMemo holds statements
 
     private const byte LiveA = 1, LiveX = 2, Seen = 4;
 
@@ -26,8 +27,6 @@ internal sealed class Peephole(FlowGraph graph, StmtKeys keys)
         System.Array.Clear(_exitMemo, 0, _memoUsed);
         _memoUsed = 0;
     }
-
-    private int _memoUsed; // how far _exitMemo holds statements
 
     /// <summary>One pass over the graph's blocks; <paramref name="exits"/> and <paramref name="ended"/> are the caller's buffers.</summary>
     public bool Run(Registers[] exits, bool[] ended)
