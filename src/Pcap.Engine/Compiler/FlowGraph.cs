@@ -1,11 +1,11 @@
 namespace Pcap.Engine.Compiler;
 
 /// <summary>
-/// The block graph's walks for one compilation (optimize.c's find_levels, find_inedges): blocks in an order
-/// where every jump goes forward, each block's predecessors, and the blocks reachable from the root. The
-/// order and predecessors are recomputed only after <see cref="EdgesChanged"/>: a walk of an unchanged graph
-/// gives the same order. Buffers are kept for the compilation's next walk; state per block is indexed by
-/// its <see cref="Block.Id"/>, the block's position in the order.
+/// The block graph's walks (optimize.c's find_levels, find_inedges): blocks in an order where every jump
+/// goes forward, each block's predecessors, and the blocks reachable from the root. The order and
+/// predecessors are recomputed only after <see cref="EdgesChanged"/>: a walk of an unchanged graph gives the
+/// same order. Buffers are kept for the next walk and, through <see cref="Rent"/>, the next compilation;
+/// state per block is indexed by its <see cref="Block.Id"/>, the block's position in the order.
 /// </summary>
 internal sealed class FlowGraph
 {
