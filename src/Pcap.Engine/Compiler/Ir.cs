@@ -52,7 +52,7 @@ internal sealed class Block
     public Block? Jt, Jf;
     public bool Sense;
     public Block Head;
-    public int Id = -1;           // layout position, assigned by the assembler and optimiser
+    public int Id = -1;           // position in the order of the last FlowGraph walk: the optimiser's and assembler's arrays index by it
     public bool DecidedByZeroRule; // the optimiser found A constant through "op #0" or "0 op X" (see Optimizer.FoldConstant)
 
     public Block(int jumpCode, uint k = 0)
@@ -65,10 +65,14 @@ internal sealed class Block
 
     public bool IsReturn => Op.Class(JumpCode) == Op.RET;
 
-    // The optimiser's per-walk state, kept on the block so that its passes need no dictionaries keyed by blocks.
-    public int Mark;              // the walk that last visited this block (Optimizer.NewMark)
-    public List<Block>? Preds;    // predecessors, filled by Optimizer.Predecessors
-    public Registers? Exit;       // what the block ends with, in the current forward pass (null: not reached yet)
+    public int Mark;              // the walk that last visited this block (FlowGraph.NewMark)
+
+    // Jump threading's test key (Optimizer.PureTestKey), kept while the statements (never changed in place
+    // by the optimiser), the jump and the stable cells it was computed from are the same.
+    public List<Stmt>? KeyStmts;
+    public int KeyJump;
+    public uint KeyStable;
+    public int TestKey;
 
     private static int s_serial;
     private readonly int _serial = System.Threading.Interlocked.Increment(ref s_serial);

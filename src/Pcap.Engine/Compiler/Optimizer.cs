@@ -5,24 +5,61 @@ namespace Pcap.Engine.Compiler;
 /// <summary>
 /// optimize.c's job, in a smaller form: fold tests whose outcome is constant (within a block, through
 /// scratch cells), thread jumps over tests already decided on every path by an earlier identical
-/// packet-load test, and drop empty unconditional blocks. Verdicts never change.
+/// packet-load test, and drop empty unconditional blocks. Verdicts never change. One instance per
+/// compilation: its walks' state is kept in arrays by block position, reused from pass to pass.
 /// </summary>
-internal static class Optimizer
+internal sealed class Optimizer
 {
+    private readonly FlowGraph _graph = new();
+    private readonly StmtKeys _keys = new();
+    private readonly Peephole _peephole;
+    private Registers[] _exits = [];
+    private bool[] _ended = [];
+    // Jump threading's state: each block's test key, the facts reaching it (slices of _facts).
+    private int[] _testKeys = [];
+    private FactSlice[] _entry = [];
+    private Fact[] _facts = new Fact[64];
+    private int _factCount;
+    private HashSet<Fact>? _factSet;
+    private HashSet<int>? _keySet;
+    private long _settled; // the graph's version when a pass of folding and threading last changed nothing, or -1
+
+    private Optimizer() => _peephole = new Peephole(_graph, _keys);
+
+    /// <summary>
+    /// An optimiser whose buffers a compilation that ended left (one is kept, for whichever thread comes
+    /// next: no thread-local storage, which costs a call into the C library each time in a shared library).
+    /// </summary>
+    private static Optimizer? s_spare;
+
     /// <summary>
     /// Optimises the graph. <paramref name="rejectsAll"/> is decided after folding and threading (and libpcap's jset rule),
     /// which find what libpcap's optimiser finds; the statement-level passes after it only shrink code.
     /// </summary>
     public static Block Optimize(Block root, out bool rejectsAll)
     {
+        var o = System.Threading.Interlocked.Exchange(ref s_spare, null) ?? new Optimizer();
+        try { return o.Run(root, out rejectsAll); }
+        finally
+        {
+            // Kept without the graph (and not when a huge expression made its buffers large).
+            o._peephole.Release();
+            if (o._graph.Release() && o._exits.Length <= 4096) { o._keys.Clear(); System.Threading.Volatile.Write(ref s_spare, o); }
+        }
+    }
+
+    private Block Run(Block root, out bool rejectsAll)
+    {
+        _settled = -1;
         // libpcap runs both passes (the second refuses divisions by a known zero) and decides "rejects all"
         // on its final program: constants folded through scratch cells ("1 > 2") and its peephole's
         // "jset #0xffffffff" rule (below) can make it reject everything.
         Fixpoint(root, statements: false);
-        int blocks = Reachable(root).Count;
+        int blocks = _graph.Order(); // all the blocks reachable
         root = Skip(root);
+        _graph.Root = root;
         // Skipping the blocks that constant tests became lets threading reach past them: once more then.
-        if (Reachable(root).Count != blocks)
+        if (_graph.Order() != blocks)
         {
             Fixpoint(root, statements: false);
             root = Skip(root);
@@ -33,47 +70,63 @@ internal static class Optimizer
         return root;
     }
 
-    private static void Fixpoint(Block root, bool statements)
+    private void Fixpoint(Block root, bool statements)
     {
+        _graph.Root = root;
         for (int pass = 0; pass < 16; pass++)
         {
             bool changed = false;
-            // libpcap's opt_blk: a block starts with the values all its predecessors end with (nothing known at
-            // the root), so a constant A left by one block decides the next one's test ("byte 3 & 4" loads nothing).
-            var order = TopoOrder(root);
-            Predecessors(order);
-            foreach (var b in order)
+            long version = _graph.Version;
+            // Folding and threading change nothing on a graph as their last pass that changed nothing left it.
+            if (pass > 0 || version != _settled) changed = FoldAll(root) | Thread(root);
+            _settled = -1;
+            if (statements)
             {
-                changed |= FoldConstant(b, b == root, Registers.Meet(b.Preds), out var exit) | FoldJsetBounds(b) | FoldSameTargets(b);
-                b.Exit = exit;
+                EnsureExits(_graph.Order());
+                changed |= _peephole.Run(_exits, _ended);
             }
-            changed |= Thread(root);
-            if (statements) changed |= Peephole.Run(TopoOrder(root));
-            if (!changed) break;
+            if (!changed)
+            {
+                // Without the statement passes nothing but the edges could have changed.
+                if (!statements && _graph.Version == version) _settled = version;
+                break;
+            }
         }
     }
 
-    private static List<Block> Reachable(Block root)
+    /// <summary>
+    /// libpcap's opt_blk: a block starts with the values all its predecessors end with (nothing known at the
+    /// root), so a constant A left by one block decides the next one's test ("byte 3 & 4" loads nothing).
+    /// </summary>
+    private bool FoldAll(Block root)
     {
-        var list = new List<Block>();
-        int mark = NewMark();
-        root.Mark = mark;
-        var stack = t_reachStack ??= new Stack<Block>();
-        stack.Clear();
-        stack.Push(root);
-        while (stack.Count > 0)
+        _graph.Predecessors();
+        int count = _graph.Count;
+        var order = _graph.Blocks;
+        EnsureExits(count);
+        System.Array.Clear(_ended, 0, count);
+        bool changed = false, edges = false;
+        for (int i = 0; i < count; i++)
         {
-            var b = stack.Pop();
-            list.Add(b);
-            if (b.IsReturn) continue;
-            if (b.Jt != null && b.Jt.Mark != mark) { b.Jt.Mark = mark; stack.Push(b.Jt); }
-            if (b.Jf != null && b.Jf.Mark != mark) { b.Jf.Mark = mark; stack.Push(b.Jf); }
+            var b = order[i];
+            ref var regs = ref _exits[i];
+            Registers.Meet(_graph.PredecessorsOf(i), _exits, _ended, ref regs);
+            bool folded = FoldConstant(b, b == root, ref regs);
+            bool jset = FoldJsetBounds(b);
+            changed |= folded | jset | FoldSameTargets(b);
+            edges |= folded | jset;
+            _ended[i] = true;
         }
-        return list;
+        if (edges) _graph.EdgesChanged();
+        return changed;
     }
 
-    /// <summary>Reachable's work stack, kept for the thread's next walk (it is empty between walks).</summary>
-    [System.ThreadStatic] private static Stack<Block>? t_reachStack;
+    private void EnsureExits(int count)
+    {
+        if (_exits.Length >= count) return;
+        _exits = new Registers[2 * count];
+        _ended = new bool[2 * count];
+    }
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
 
@@ -95,12 +148,12 @@ internal static class Optimizer
         return true;
     }
 
-    /// <summary>A conditional block whose A is a known constant at its jump becomes an unconditional one.</summary>
-    private static bool FoldConstant(Block b, bool isRoot, Registers entry, out Registers exit)
+    /// <summary>
+    /// A conditional block whose A is a known constant at its jump becomes an unconditional one.
+    /// <paramref name="regs"/>: what is known on entry, then on exit.
+    /// </summary>
+    private static bool FoldConstant(Block b, bool isRoot, ref Registers regs)
     {
-        uint? a = entry.A, x = entry.X;
-        var mem = entry.Mem;
-        bool own = false; // the entry's cells are shared: copied before the first store
         bool zeroRule = b.DecidedByZeroRule && isRoot;
         foreach (var s in b.Stmts)
         {
@@ -108,68 +161,55 @@ internal static class Optimizer
             switch (cls)
             {
                 case Op.LD:
-                    a = Op.Mode(s.Code) switch { Op.IMM => s.K, Op.MEM => mem[s.K & 15], _ => null };
+                    switch (Op.Mode(s.Code))
+                    {
+                        case Op.IMM: regs.SetA(s.K); break;
+                        case Op.MEM: regs.LoadA(s.K); break;
+                        default: regs.ForgetA(); break;
+                    }
                     break;
                 case Op.LDX:
-                    x = Op.Mode(s.Code) switch { Op.IMM => s.K, Op.MEM => mem[s.K & 15], _ => null };
+                    switch (Op.Mode(s.Code))
+                    {
+                        case Op.IMM: regs.SetX(s.K); break;
+                        case Op.MEM: regs.LoadX(s.K); break;
+                        default: regs.ForgetX(); break;
+                    }
                     break;
                 case Op.ST:
-                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
-                    mem[s.K & 15] = a;
+                    regs.StoreA(s.K);
                     break;
                 case Op.STX:
-                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
-                    mem[s.K & 15] = x;
+                    regs.StoreX(s.K);
                     break;
                 case Op.ALU:
                     {
-                        uint? r = Op.Src(s.Code) == Op.X ? x : s.K;
+                        int op = Op.AluOp(s.Code);
+                        bool hasR = Op.Src(s.Code) != Op.X || regs.HasX;
+                        uint r = Op.Src(s.Code) == Op.X ? regs.X : s.K;
                         // The zero rule ("op #0") decides the root's test only (see below).
-                        a = zeroRule && r == 0 && Op.AluOp(s.Code) is Op.MUL or Op.AND ? 0 : Alu(s.Code, a, r);
+                        if (zeroRule && hasR && r == 0 && op is Op.MUL or Op.AND) regs.SetA(0);
+                        else if (regs.HasA && (op == Op.NEG || hasR) && Registers.Alu(op, regs.A, r, out uint v)) regs.SetA(v);
+                        else regs.ForgetA();
                         break;
                     }
                 case Op.MISC:
-                    if ((s.Code & 0xf8) == Op.TXA) a = x; else x = a;
+                    if ((s.Code & 0xf8) == Op.TXA) regs.CopyXToA(); else regs.CopyAToX();
                     break;
             }
         }
-        exit = own || a != entry.A || x != entry.X ? new Registers(a, x, mem) : entry;
         if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return false;
         // A test decided by libpcap's zero rules ("& 0", "* 0") is decided in its optimiser's last pass, which
         // leaves the block in place (both edges to one target) unless it is the root: "ip[0] * 0 = 1" compiles,
         // "link[0] * 0 = 1" rejects all packets. Left as it is here, with the same verdicts.
         if (b.DecidedByZeroRule && !isRoot) return false;
-        if (a is not uint av) return false;
-        var target = Evaluate(b.JumpCode, av, b.K) ? b.Jt : b.Jf;
+        if (!regs.HasA) return false;
+        var target = Evaluate(b.JumpCode, regs.A, b.K) ? b.Jt : b.Jf;
         b.JumpCode = Op.JMP | Op.JA;
         b.K = 0;
         b.Jt = b.Jf = target;
         return true;
     }
-
-    /// <summary>
-    /// Fills each block's <see cref="Block.Preds"/> (in <paramref name="order"/>'s order) and clears its
-    /// <see cref="Block.Exit"/> for a new forward pass.
-    /// </summary>
-    internal static void Predecessors(List<Block> order)
-    {
-        foreach (var b in order)
-        {
-            b.Preds?.Clear();
-            b.Exit = null;
-        }
-        foreach (var b in order)
-        {
-            if (b.IsReturn) continue;
-            if (b.Jt != null) (b.Jt.Preds ??= []).Add(b);
-            if (b.Jf != null && b.Jf != b.Jt) (b.Jf.Preds ??= []).Add(b);
-        }
-    }
-
-    private static int s_mark;
-
-    /// <summary>A number no earlier walk used, for <see cref="Block.Mark"/>.</summary>
-    internal static int NewMark() => System.Threading.Interlocked.Increment(ref s_mark);
 
     /// <summary>A test whose two outcomes lead to the same place decides nothing.</summary>
     private static bool FoldSameTargets(Block b)
@@ -180,33 +220,29 @@ internal static class Optimizer
         return true;
     }
 
-    private static uint? Alu(int code, uint? a, uint? r)
-    {
-        int op = Op.AluOp(code);
-        if (op == Op.NEG) return a is uint n ? (uint)-(int)n : null;
-        if (a is not uint x || r is not uint y) return null;
-        return op switch
-        {
-            Op.ADD => x + y, Op.SUB => x - y, Op.MUL => x * y, Op.DIV => y == 0 ? null : x / y, Op.MOD => y == 0 ? null : x % y,
-            Op.AND => x & y, Op.OR => x | y, Op.XOR => x ^ y, Op.LSH => y < 32 ? x << (int)y : 0, Op.RSH => y < 32 ? x >> (int)y : 0,
-            _ => null,
-        };
-    }
-
     /// <summary>
-    /// The key of a test on packet data alone, or null: loads from the packet (absolute, or indexed by an X
-    /// the block computes itself, from the packet or from a scratch cell in <paramref name="stable"/>) and
-    /// ALU operations. A variable link-layer offset (pflog) is such a cell: the prologue stores it once, so
-    /// tests through it compare the same value wherever they are, as libpcap's value numbering finds.
+    /// The key of a test on packet data alone (a <see cref="StmtKeys"/> number), or none: loads from the
+    /// packet (absolute, or indexed by an X the block computes itself, from the packet or from a scratch
+    /// cell in <paramref name="stable"/>) and ALU operations. A variable link-layer offset (pflog) is such a
+    /// cell: the prologue stores it once, so tests through it compare the same value wherever they are, as
+    /// libpcap's value numbering finds.
     /// </summary>
-    private static string? PureTestKey(Block b, uint stable)
+    private int PureTestKey(Block b, uint stable)
     {
-        if (!IsConditional(b) || Op.Src(b.JumpCode) == Op.X) return null;
-        // The longest tail of the block that computes A from those alone (the entry block's test comes
-        // after the prologue that computes the offsets).
-        for (int start = 0; start < b.Stmts.Count; start++)
-            if (IsPureTail(b.Stmts, start, stable)) return StmtKey(b.Stmts, start, b.Stmts.Count - start);
-        return null;
+        if (b.KeyStmts == b.Stmts && b.KeyJump == b.JumpCode && b.KeyStable == stable) return b.TestKey;
+        int key = StmtKeys.None;
+        if (IsConditional(b) && Op.Src(b.JumpCode) != Op.X)
+        {
+            // The longest tail of the block that computes A from those alone (the entry block's test comes
+            // after the prologue that computes the offsets).
+            for (int start = 0; start < b.Stmts.Count; start++)
+                if (IsPureTail(b.Stmts, start, stable)) { key = _keys.Of(b.Stmts, start, b.Stmts.Count - start); break; }
+        }
+        b.KeyStmts = b.Stmts;
+        b.KeyJump = b.JumpCode;
+        b.KeyStable = stable;
+        b.TestKey = key;
+        return key;
     }
 
     private static bool IsPureTail(List<Stmt> stmts, int start, uint stable)
@@ -239,42 +275,20 @@ internal static class Optimizer
         return defA;
     }
 
-    /// <summary>
-    /// The statements stmts[start .. start + count) as a string that equals another such string exactly when
-    /// the statements are the same: three characters each (code, high and low halves of k), so a key is a
-    /// prefix of another exactly when its statements begin the other's.
-    /// </summary>
-    internal static string StmtKey(List<Stmt> stmts, int start, int count) =>
-        string.Create(3 * count, (stmts, start), static (span, state) =>
-        {
-            for (int i = 0; i < span.Length / 3; i++)
-            {
-                var s = state.stmts[state.start + i];
-                span[3 * i] = (char)s.Code;
-                span[3 * i + 1] = (char)(s.K >> 16);
-                span[3 * i + 2] = (char)s.K;
-            }
-        });
-
-    /// <summary>The key of one statement (see <see cref="StmtKey(List{Stmt}, int, int)"/>).</summary>
-    internal static string StmtKey(int code, uint k) => string.Create(3, (code, k), static (span, s) =>
-    {
-        span[0] = (char)s.code;
-        span[1] = (char)(s.k >> 16);
-        span[2] = (char)s.k;
-    });
-
     /// <summary>Scratch cells the entry block stores and no other block does: the same value everywhere after it.</summary>
-    private static uint StableCells(Block root, List<Block> reachable)
+    private static uint StableCells(Block root, Block[] blocks, int count)
     {
         uint inRoot = 0, elsewhere = 0;
-        foreach (var b in reachable)
+        for (int i = 0; i < count; i++)
+        {
+            var b = blocks[i];
             foreach (var s in b.Stmts)
                 if (Op.Class(s.Code) is Op.ST or Op.STX)
                 {
                     if (b == root) inRoot |= 1u << (int)(s.K & 15);
                     else elsewhere |= 1u << (int)(s.K & 15);
                 }
+        }
         return inRoot & ~elsewhere;
     }
 
@@ -289,7 +303,7 @@ internal static class Optimizer
             switch (cls)
             {
                 case Op.LD: if (Op.Mode(s.Code) == Op.IND && !defX) return false; defA = true; break;
-                case Op.LDX: if (Op.Mode(s.Code) == Op.MSH) { } defX = true; break;
+                case Op.LDX: defX = true; break;
                 case Op.ST: if (!defA) return false; break;
                 case Op.STX: if (!defX) return false; break;
                 case Op.ALU: if (!defA || (Op.Src(s.Code) == Op.X && !defX)) return false; break;
@@ -316,10 +330,16 @@ internal static class Optimizer
     }
 
     /// <summary>Does every path end in "ret #0"? (libpcap's optimiser then leaves just that and pcap_compile refuses.)</summary>
-    private static bool RejectsAll(Block root)
+    private bool RejectsAll(Block root)
     {
-        foreach (var b in Reachable(root))
+        _graph.Root = root;
+        int count = _graph.Order();
+        var blocks = _graph.Blocks;
+        for (int i = 0; i < count; i++)
+        {
+            var b = blocks[i];
             if (b.IsReturn && (b.JumpCode != (Op.RET | Op.K) || b.K != 0)) return false;
+        }
         return true;
     }
 
@@ -329,83 +349,150 @@ internal static class Optimizer
         return false;
     }
 
-    /// <summary>An earlier test on every path here: the tested value (interned key), the test and its outcome.</summary>
+    /// <summary>An earlier test on every path here: the tested value (a test key), the test and its outcome.</summary>
     private readonly record struct Fact(int Key, int Jump, uint K, bool Taken);
 
-    /// <summary>Jump threading: an edge into a test already decided on that edge goes straight to the outcome.</summary>
-    private static bool Thread(Block root)
+    /// <summary>Facts _facts[Start .. Start + Count); a Count of -1: no edge seen yet.</summary>
+    private readonly record struct FactSlice(int Start, int Count)
     {
-        var order = TopoOrder(root);
-        // Each block's test key (interned: equal ints for equal keys, -1 for none), by position in the order.
-        var keys = new int[order.Count];
-        var interned = new Dictionary<string, int>();
-        uint stable = StableCells(root, order);
-        foreach (var b in order)
+        public static readonly FactSlice Unseen = new(0, -1);
+    }
+
+    /// <summary>Jump threading: an edge into a test already decided on that edge goes straight to the outcome.</summary>
+    private bool Thread(Block root)
+    {
+        int count = _graph.Order();
+        var order = _graph.Blocks;
+        if (_testKeys.Length < count)
         {
-            string? text = PureTestKey(b, stable);
-            int k = -1;
-            if (text != null && !interned.TryGetValue(text, out k)) interned[text] = k = interned.Count;
-            keys[b.Id] = k;
+            _testKeys = new int[2 * count];
+            _entry = new FactSlice[2 * count];
         }
-        // Facts reaching each block (by position; null: no edge seen yet). A list, once stored, never changes.
-        var entry = new List<Fact>?[order.Count];
-        entry[root.Id] = NoFacts;
-        bool changed = false;
-        foreach (var b in order)
+        // Each block's test key (equal numbers for equal keys, None for none), by position in the order.
+        uint stable = StableCells(root, order, count);
+        for (int i = 0; i < count; i++)
         {
-            var facts = entry[b.Id] ?? NoFacts;
+            _testKeys[i] = PureTestKey(order[i], stable);
+            _entry[i] = FactSlice.Unseen;
+        }
+        if (!RepeatedKey(count))
+        {
+            // A test is decided only by an earlier one of the same value: nothing to thread. Unconditional
+            // blocks still get their false edge set to their true one, as below.
+            bool normalised = false;
+            for (int i = 0; i < count; i++)
+            {
+                var b = order[i];
+                if (b.IsReturn || IsConditional(b) || b.Jf == b.Jt) continue;
+                b.Jf = b.Jt;
+                normalised = true;
+            }
+            if (normalised) _graph.EdgesChanged();
+            return false;
+        }
+        // Facts reaching each block (by position). A slice, once stored, never changes.
+        _factCount = 0;
+        _entry[root.Id] = default;
+        bool changed = false, edges = false;
+        for (int i = 0; i < count; i++)
+        {
+            var b = order[i];
+            var facts = _entry[i];
+            if (facts.Count < 0) facts = default;
             if (b.IsReturn) continue;
-            int key = keys[b.Id];
+            int key = _testKeys[i];
             for (int side = 0; side < 2; side++)
             {
                 bool branch = side == 0;
                 var edgeFacts = facts;
-                if (key >= 0)
-                {
-                    edgeFacts = new List<Fact>(facts.Count + 1);
-                    edgeFacts.AddRange(facts);
-                    edgeFacts.Add(new Fact(key, b.JumpCode, b.K, branch));
-                }
+                if (key >= 0) edgeFacts = Extend(facts, new Fact(key, b.JumpCode, b.K, branch));
                 var target = branch ? b.Jt! : b.Jf!;
                 for (int guard = 0; guard < 64; guard++)
                 {
-                    var outcome = Decide(target, keys[target.Id], edgeFacts);
+                    var outcome = Decide(target, _testKeys[target.Id], edgeFacts);
                     if (outcome == null || HasStores(target)) break;
                     var next = outcome.Value ? target.Jt! : target.Jf!;
                     if (!SelfContained(next)) break;
                     target = next;
                     changed = true;
                 }
-                if (branch) b.Jt = target; else b.Jf = target;
-                if (!IsConditional(b)) b.Jf = b.Jt;
+                if (branch) { edges |= b.Jt != target; b.Jt = target; }
+                else { edges |= b.Jf != target; b.Jf = target; }
+                if (!IsConditional(b)) { edges |= b.Jf != b.Jt; b.Jf = b.Jt; }
                 // Facts reaching a block: those true on every edge into it.
-                var existing = entry[target.Id];
-                if (existing == null) entry[target.Id] = edgeFacts;
-                else if (existing.Count > 0) entry[target.Id] = Common(existing, edgeFacts);
+                var existing = _entry[target.Id];
+                if (existing.Count < 0) _entry[target.Id] = edgeFacts;
+                else if (existing.Count > 0) _entry[target.Id] = Common(existing, edgeFacts);
                 if (!IsConditional(b)) break;
             }
         }
+        if (edges) _graph.EdgesChanged();
         return changed;
     }
 
-    private static readonly List<Fact> NoFacts = [];
+    /// <summary>Do two blocks of the order have the same test key?</summary>
+    private bool RepeatedKey(int count)
+    {
+        if (count <= 32)
+        {
+            for (int i = 1; i < count; i++)
+            {
+                int key = _testKeys[i];
+                if (key < 0) continue;
+                for (int j = 0; j < i; j++) if (_testKeys[j] == key) return true;
+            }
+            return false;
+        }
+        var seen = _keySet ??= [];
+        seen.Clear();
+        for (int i = 0; i < count; i++) if (_testKeys[i] >= 0 && !seen.Add(_testKeys[i])) return true;
+        return false;
+    }
+
+    /// <summary>A new slice: <paramref name="facts"/> and then <paramref name="fact"/>.</summary>
+    private FactSlice Extend(FactSlice facts, Fact fact)
+    {
+        EnsureFacts(facts.Count + 1);
+        int start = _factCount;
+        System.Array.Copy(_facts, facts.Start, _facts, start, facts.Count);
+        _facts[start + facts.Count] = fact;
+        _factCount += facts.Count + 1;
+        return new FactSlice(start, facts.Count + 1);
+    }
+
+    private void EnsureFacts(int more)
+    {
+        if (_factCount + more > _facts.Length) System.Array.Resize(ref _facts, System.Math.Max(2 * _facts.Length, _factCount + more));
+    }
 
     /// <summary>The facts of <paramref name="existing"/> (in its order) that <paramref name="other"/> holds too.</summary>
-    private static List<Fact> Common(List<Fact> existing, List<Fact> other)
+    private FactSlice Common(FactSlice existing, FactSlice other)
     {
-        if (other.Count > 16)
+        var others = new System.ReadOnlySpan<Fact>(_facts, other.Start, other.Count);
+        bool large = other.Count > 16;
+        var set = _factSet;
+        if (large)
         {
-            var set = new HashSet<Fact>(other);
-            return existing.TrueForAll(set.Contains) ? existing : existing.FindAll(set.Contains);
+            set = _factSet ??= [];
+            set.Clear();
+            foreach (var f in others) set.Add(f);
         }
-        List<Fact>? kept = null;
+        int kept = -1; // where the kept facts start, once one is left out
         for (int i = 0; i < existing.Count; i++)
         {
-            bool found = other.Contains(existing[i]);
-            if (found && kept != null) kept.Add(existing[i]);
-            else if (!found && kept == null) kept = existing.GetRange(0, i);
+            var f = _facts[existing.Start + i];
+            bool found = large ? set!.Contains(f) : System.MemoryExtensions.Contains(others, f);
+            if (found && kept >= 0) _facts[_factCount++] = f;
+            else if (!found && kept < 0)
+            {
+                EnsureFacts(existing.Count);
+                others = new System.ReadOnlySpan<Fact>(_facts, other.Start, other.Count);
+                kept = _factCount;
+                System.Array.Copy(_facts, existing.Start, _facts, kept, i);
+                _factCount += i;
+            }
         }
-        return kept ?? existing;
+        return kept < 0 ? existing : new FactSlice(kept, _factCount - kept);
     }
 
     /// <summary>
@@ -413,10 +500,10 @@ internal static class Optimizer
     /// same test, or a different "jeq" after a taken "jeq"), no more: "pim and esis" (a "jgt" of the type
     /// field after a taken "jeq") is left for run time, and compiles, as in libpcap.
     /// </summary>
-    private static bool? Decide(Block c, int key, List<Fact> facts)
+    private bool? Decide(Block c, int key, FactSlice facts)
     {
         if (key < 0 || facts.Count == 0) return null;
-        foreach (var f in facts)
+        foreach (var f in new System.ReadOnlySpan<Fact>(_facts, facts.Start, facts.Count))
         {
             if (f.Key != key) continue;
             if (f.Jump == c.JumpCode && f.K == c.K) return f.Taken;
@@ -426,58 +513,10 @@ internal static class Optimizer
         return null;
     }
 
-    /// <summary>
-    /// Blocks in an order where every jump goes forward: depth-first from the root, children before parents
-    /// reversed; each block's <see cref="Block.Id"/> is its position.
-    /// </summary>
-    internal static List<Block> TopoOrder(Block root)
-    {
-        var post = new List<Block>(t_lastOrderCount);
-        int mark = NewMark();
-        // The work stack: a block to expand, or (done) one whose successors are all laid out.
-        var blocks = t_stackBlocks ??= new Block[64];
-        var done = t_stackDone ??= new bool[64];
-        int n = 0;
-        blocks[n] = root;
-        done[n++] = false;
-        int deepest = n;
-        while (n > 0)
-        {
-            var b = blocks[--n];
-            if (done[n]) { post.Add(b); continue; }
-            if (b.Mark == mark) continue;
-            b.Mark = mark;
-            if (n + 3 > blocks.Length)
-            {
-                System.Array.Resize(ref blocks, blocks.Length * 2);
-                System.Array.Resize(ref done, done.Length * 2);
-                t_stackBlocks = blocks;
-                t_stackDone = done;
-            }
-            blocks[n] = b;
-            done[n++] = true;
-            if (!b.IsReturn)
-            {
-                if (b.Jf != null && b.Jf.Mark != mark) { blocks[n] = b.Jf; done[n++] = false; }
-                if (b.Jt != null && b.Jt.Mark != mark) { blocks[n] = b.Jt; done[n++] = false; }
-            }
-            if (n > deepest) deepest = n;
-        }
-        System.Array.Clear(blocks, 0, deepest); // the thread's buffer keeps no graph alive
-        post.Reverse();
-        for (int i = 0; i < post.Count; i++) post[i].Id = i;
-        t_lastOrderCount = post.Count;
-        return post;
-    }
-
-    /// <summary>TopoOrder's work stack, kept for the thread's next walk, and the size of its last order.</summary>
-    [System.ThreadStatic] private static Block[]? t_stackBlocks;
-    [System.ThreadStatic] private static bool[]? t_stackDone;
-    [System.ThreadStatic] private static int t_lastOrderCount;
-
     /// <summary>Bypasses unconditional blocks with no statements.</summary>
-    private static Block Skip(Block root)
+    private Block Skip(Block root)
     {
+        bool edges = false;
         static Block Resolve(Block b)
         {
             // Statements of an unconditional block are dead when they store nothing, cannot fail (a packet load past
@@ -485,13 +524,27 @@ internal static class Optimizer
             while (!b.IsReturn && !IsConditional(b) && (b.Stmts.Count == 0 || (CannotFail(b) && (b.Jt!.IsReturn || (!HasStores(b) && SelfContained(b.Jt!)))))) b = b.Jt!;
             return b;
         }
+        // Only unconditional blocks are bypassed: none, nothing to do (the order holds every block reachable).
+        _graph.Root = root;
+        int reachable = _graph.Order();
+        bool any = false;
+        for (int i = 0; i < reachable && !any; i++) any = !_graph.Blocks[i].IsReturn && !IsConditional(_graph.Blocks[i]);
+        if (!any) return root;
         root = Resolve(root);
-        foreach (var b in Reachable(root))
+        int count = _graph.Reachable(root);
+        var blocks = _graph.ReachableBlocks;
+        for (int i = 0; i < count; i++)
         {
+            var b = blocks[i];
             if (b.IsReturn) continue;
-            b.Jt = Resolve(b.Jt!);
-            b.Jf = Resolve(b.Jf!);
+            var jt = Resolve(b.Jt!);
+            edges |= jt != b.Jt;
+            b.Jt = jt;
+            var jf = Resolve(b.Jf!);
+            edges |= jf != b.Jf;
+            b.Jf = jf;
         }
+        if (edges) _graph.EdgesChanged();
         return root;
     }
 }

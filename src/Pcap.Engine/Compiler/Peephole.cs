@@ -9,20 +9,55 @@ namespace Pcap.Engine.Compiler;
 /// graph), and definitions of A or X that nothing uses removed. Packet loads are never removed: one past
 /// the captured bytes rejects the packet.
 /// </summary>
-internal static class Peephole
+internal sealed class Peephole(FlowGraph graph, StmtKeys keys)
 {
-    public static bool Run(List<Block> blocks)
+    // State by block position in the order, kept for the next pass.
+    private long[] _exitX = new long[16];
+    private int[] _exitA = new int[16];
+    private uint[] _liveCells = new uint[16];
+    private byte[] _liveAX = new byte[16]; // LiveA | LiveX; Seen: computed
+    private ExitMemo[] _exitMemo = new ExitMemo[16];
+    private int _memoUsed; // how far _exitMemo holds statements
+
+    private const byte LiveA = 1, LiveX = 2, Seen = 4;
+
+    /// <summary>Drops the references to this compilation's statements.</summary>
+    public void Release()
+    {
+        System.Array.Clear(_exitMemo, 0, _memoUsed);
+        _memoUsed = 0;
+    }
+
+    /// <summary>One pass over the graph's blocks; <paramref name="exits"/> and <paramref name="ended"/> are the caller's buffers.</summary>
+    public bool Run(Registers[] exits, bool[] ended)
     {
         bool changed = false;
-        Optimizer.Predecessors(blocks);
-        foreach (var b in blocks)
+        graph.Predecessors();
+        int count = graph.Count;
+        var blocks = graph.Blocks;
+        if (_exitA.Length < count)
         {
-            changed |= Propagate(b, Registers.Meet(b.Preds), out var exit);
-            b.Exit = exit;
+            _exitA = new int[2 * count];
+            _exitX = new long[2 * count];
+            _liveCells = new uint[2 * count];
+            _liveAX = new byte[2 * count];
+            _exitMemo = new ExitMemo[2 * count];
         }
-        changed |= DeadStores(blocks);
-        changed |= DeadDefinitions(blocks);
-        changed |= RedundantLoads(blocks);
+        System.Array.Clear(ended, 0, count);
+        if (count > _memoUsed) _memoUsed = count;
+        bool edges = false;
+        for (int i = 0; i < count; i++)
+        {
+            ref var regs = ref exits[i];
+            Registers.Meet(graph.PredecessorsOf(i), exits, ended, ref regs);
+            changed |= Propagate(blocks[i], ref regs, ref edges);
+            ended[i] = true;
+        }
+        changed |= DeadStores(blocks, count);
+        changed |= DeadDefinitions(blocks, count);
+        // Swapped branches leave each block's predecessors as they were, but not the order.
+        changed |= RedundantLoads(blocks, count);
+        if (edges) graph.EdgesChanged();
         return changed;
     }
 
@@ -30,54 +65,66 @@ internal static class Peephole
     /// A block that starts by loading what A (or X) already holds on every edge into it drops that load:
     /// the same load already succeeded on the way in.
     /// </summary>
-    private static bool RedundantLoads(List<Block> topo)
+    private bool RedundantLoads(Block[] topo, int count)
     {
-        Optimizer.Predecessors(topo);
-        // By position in the order (Block.Id); predecessors come earlier, so they are done first.
-        var exitA = new string?[topo.Count];
-        var exitX = new string?[topo.Count];
+        // What A and X hold at each block's end (by position): the StmtKeys number of the loads that made A,
+        // the statement that loaded X (Key), or None. Predecessors come earlier, so they are done first.
         bool changed = false;
-        foreach (var b in topo)
+        for (int i = 0; i < count; i++)
         {
-            string? inA = null, inX = null;
-            if (b.Preds is { Count: > 0 } ps)
+            var b = topo[i];
+            int inA = StmtKeys.None;
+            long inX = NoX;
+            var ps = graph.PredecessorsOf(i);
+            if (ps.Length > 0)
             {
-                inA = exitA[ps[0].Id];
-                inX = exitX[ps[0].Id];
-                foreach (var p in ps)
+                inA = _exitA[ps[0]];
+                inX = _exitX[ps[0]];
+                foreach (int p in ps)
                 {
-                    if (exitA[p.Id] != inA) inA = null;
-                    if (exitX[p.Id] != inX) inX = null;
+                    if (_exitA[p] != inA) inA = StmtKeys.None;
+                    if (_exitX[p] != inX) inX = NoX;
                 }
             }
-            if (inX != null && b.Stmts.Count > 0 && Op.Class(b.Stmts[0].Code) == Op.LDX && Key(b.Stmts[0]) == inX)
+            if (inX != NoX && b.Stmts.Count > 0 && Op.Class(b.Stmts[0].Code) == Op.LDX && Key(b.Stmts[0]) == inX)
             {
                 b.Stmts = b.Stmts.GetRange(1, b.Stmts.Count - 1);
                 changed = true;
             }
-            if (inA != null)
+            if (inA != StmtKeys.None)
             {
+                // The block's leading definition of A, when it is what A holds.
                 int n = PureLength(b.Stmts, 0);
-                if (n > 0 && Sequence(b.Stmts, 0, n) is string seq && inA.StartsWith(seq, System.StringComparison.Ordinal))
+                if (n > 0 && keys.FindOf(b.Stmts, 0, n) == inA)
                 {
-                    // Drop the longest leading part of the block's definition that equals what A holds.
-                    for (int len = n; len > 0; len--)
-                    {
-                        if (Sequence(b.Stmts, 0, len) == inA)
-                        {
-                            b.Stmts = b.Stmts.GetRange(len, b.Stmts.Count - len);
-                            changed = true;
-                            break;
-                        }
-                    }
+                    b.Stmts = b.Stmts.GetRange(n, b.Stmts.Count - n);
+                    changed = true;
                 }
             }
-            (exitA[b.Id], exitX[b.Id]) = ExitKeys(b, inA, inX);
+            // ExitKeys depends on the statements and the keys on entry alone: kept from the last pass when they are the same.
+            ref var memo = ref _exitMemo[i];
+            if (memo.Stmts != b.Stmts || memo.InA != inA || memo.InX != inX)
+            {
+                memo = new ExitMemo(b.Stmts, inA, inX, 0, 0);
+                ExitKeys(b, ref inA, ref inX);
+                memo.A = inA;
+                memo.X = inX;
+            }
+            _exitA[i] = memo.A;
+            _exitX[i] = memo.X;
         }
         return changed;
     }
 
-    private static string Key(Stmt s) => Optimizer.StmtKey(s.Code, s.K);
+    private const long NoX = -1;
+
+    /// <summary>What <see cref="ExitKeys"/> gave for these statements and keys on entry.</summary>
+    private record struct ExitMemo(List<Stmt>? Stmts, int InA, long InX, int A, long X);
+
+    /// <summary>One statement as a number: its code and k.</summary>
+    private static long Key(int code, uint k) => (long)code << 32 | k;
+
+    private static long Key(Stmt s) => Key(s.Code, s.K);
 
     /// <summary>Length of the run at i of a packet/immediate/length load of A followed by constant ALU operations.</summary>
     private static int PureLength(List<Stmt> stmts, int i)
@@ -90,10 +137,8 @@ internal static class Peephole
         return j - i;
     }
 
-    private static string Sequence(List<Stmt> stmts, int i, int n) => Optimizer.StmtKey(stmts, i, n);
-
-    /// <summary>What A and X hold when the block ends, as keys of the loads that made them, or null.</summary>
-    private static (string? A, string? X) ExitKeys(Block b, string? a, string? x)
+    /// <summary>What A and X hold when the block ends, as keys of the loads that made them, or none.</summary>
+    private void ExitKeys(Block b, ref int a, ref long x)
     {
         var st = b.Stmts;
         for (int i = 0; i < st.Count; i++)
@@ -105,47 +150,38 @@ internal static class Peephole
                 case Op.LD:
                     {
                         int n = PureLength(st, i);
-                        if (n > 0) { a = Sequence(st, i, n); i += n - 1; }
-                        else a = null;
+                        if (n > 0) { a = keys.Of(st, i, n); i += n - 1; }
+                        else a = StmtKeys.None;
                         break;
                     }
                 case Op.ALU:
-                    a = a != null && Op.Src(s.Code) == Op.K && Op.AluOp(s.Code) != Op.NEG ? a + Key(s) : null;
+                    a = a != StmtKeys.None && Op.Src(s.Code) == Op.K && Op.AluOp(s.Code) != Op.NEG ? keys.Append(a, s) : StmtKeys.None;
                     break;
                 case Op.LDX:
-                    x = Op.Mode(s.Code) is Op.MEM or Op.MSH or Op.IMM ? Key(s) : null;
+                    x = Op.Mode(s.Code) is Op.MEM or Op.MSH or Op.IMM ? Key(s) : NoX;
                     break;
                 case Op.ST: case Op.STX:
                     // A store to the cell X was loaded from makes that key stale.
-                    if (x != null && x == Optimizer.StmtKey(Op.LDX | Op.MEM, s.K)) x = null;
+                    if (x != NoX && x == Key(Op.LDX | Op.MEM, s.K)) x = NoX;
                     break;
                 case Op.MISC:
-                    if ((s.Code & 0xf8) == Op.TXA) a = null; else x = null;
+                    if ((s.Code & 0xf8) == Op.TXA) a = StmtKeys.None; else x = NoX;
                     break;
             }
         }
-        return (a, x);
     }
 
     private static bool IsConditional(Block b) => Op.Class(b.JumpCode) == Op.JMP && (b.JumpCode & 0xf0) != Op.JA;
 
-    private static uint? Alu(int op, uint a, uint k) => op switch
+    /// <summary>
+    /// Forward pass over one block with what is known of A, X and the cells on entry (<paramref name="regs"/>,
+    /// then what is known on exit). <paramref name="edges"/> is set when its branches are swapped.
+    /// </summary>
+    private static bool Propagate(Block b, ref Registers regs, ref bool edges)
     {
-        Op.ADD => a + k, Op.SUB => a - k, Op.MUL => a * k, Op.DIV => k == 0 ? null : a / k, Op.MOD => k == 0 ? null : a % k,
-        Op.AND => a & k, Op.OR => a | k, Op.XOR => a ^ k, Op.LSH => k < 32 ? a << (int)k : 0, Op.RSH => k < 32 ? a >> (int)k : 0,
-        Op.NEG => (uint)-(int)a, _ => null,
-    };
-
-    /// <summary>Forward pass over one block with what is known of A, X and the cells on entry.</summary>
-    private static bool Propagate(Block b, Registers entry, out Registers exit)
-    {
-        uint? a = entry.A, x = entry.X;
-        var mem = entry.Mem;
-        bool own = false; // the entry's cells are shared: copied before the first store
         uint sameAsA = 0; // cells holding what A holds
         List<Stmt>? output = null; // made at the first change, from the statements before it
         bool changed = false;
-        void ClearA() { a = null; sameAsA = 0; }
         for (int i = 0; i < b.Stmts.Count; i++)
         {
             var s0 = b.Stmts[i];
@@ -161,30 +197,28 @@ internal static class Peephole
                         {
                             int k = (int)(s.K & 15);
                             if ((sameAsA & 1u << k) != 0) { changed = drop = true; break; }
-                            if (mem[k] is uint c) { s = new Stmt(Op.LD | Op.IMM, c); changed = true; }
+                            if (regs.HasCell(s.K)) { s = new Stmt(Op.LD | Op.IMM, regs.Cell(s.K)); changed = true; }
                         }
-                        else if (mode == Op.IND && x is uint xv && (ulong)xv + s.K <= uint.MaxValue)
+                        else if (mode == Op.IND && regs.HasX && (ulong)regs.X + s.K <= uint.MaxValue)
                         {
-                            s = new Stmt(Op.LD | Op.ABS | Op.Size(s.Code), xv + s.K);
+                            s = new Stmt(Op.LD | Op.ABS | Op.Size(s.Code), regs.X + s.K);
                             changed = true;
                         }
-                        ClearA();
-                        if (Op.Mode(s.Code) == Op.IMM) a = s.K;
+                        sameAsA = 0;
+                        if (Op.Mode(s.Code) == Op.IMM) regs.SetA(s.K); else regs.ForgetA();
                         if (s0.Code == (Op.LD | Op.MEM)) sameAsA |= 1u << (int)(s0.K & 15);
                         break;
                     }
                 case Op.LDX:
-                    if (Op.Mode(s.Code) == Op.MEM && mem[s.K & 15] is uint cx) { s = new Stmt(Op.LDX | Op.IMM, cx); changed = true; }
-                    x = Op.Mode(s.Code) == Op.IMM ? s.K : null;
+                    if (Op.Mode(s.Code) == Op.MEM && regs.HasCell(s.K)) { s = new Stmt(Op.LDX | Op.IMM, regs.Cell(s.K)); changed = true; }
+                    if (Op.Mode(s.Code) == Op.IMM) regs.SetX(s.K); else regs.ForgetX();
                     break;
                 case Op.ST:
-                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
-                    mem[s.K & 15] = a;
+                    regs.StoreA(s.K);
                     sameAsA |= 1u << (int)(s.K & 15);
                     break;
                 case Op.STX:
-                    if (!own) { mem = (uint?[])mem.Clone(); own = true; }
-                    mem[s.K & 15] = x;
+                    regs.StoreX(s.K);
                     sameAsA &= ~(1u << (int)(s.K & 15));
                     break;
                 case Op.ALU:
@@ -196,47 +230,48 @@ internal static class Peephole
                         // then a later shift of that A by a known X past 31 bits is still refused.
                         int op = Op.AluOp(s.Code);
                         bool deferred = false;
-                        if (op != Op.NEG && Op.Src(s.Code) == Op.X && x is uint xk)
+                        if (op != Op.NEG && Op.Src(s.Code) == Op.X && regs.HasX)
                         {
+                            uint xk = regs.X;
                             if (xk == 0 && op == Op.DIV) throw new PcapException("division by zero");
                             if (xk == 0 && op == Op.MOD) throw new PcapException("modulus by zero");
-                            if (xk > 31 && op is Op.LSH or Op.RSH && a == null) throw new PcapException("shift by more than 31 bits");
+                            if (xk > 31 && op is Op.LSH or Op.RSH && !regs.HasA) throw new PcapException("shift by more than 31 bits");
                             s = new Stmt(Op.ALU | op | Op.K, xk);
-                            deferred = a == null;
+                            deferred = !regs.HasA;
                             changed = true;
                         }
-                        uint? r;
-                        if (deferred) r = null;
+                        bool known;
+                        uint r = 0;
+                        if (deferred) known = false;
                         else if (Op.Src(s.Code) == Op.K && op != Op.NEG && s.K == 0 && op is Op.MUL or Op.AND)
                         {
-                            if (a == null) b.DecidedByZeroRule = true;
-                            r = 0;
+                            if (!regs.HasA) b.DecidedByZeroRule = true;
+                            known = true;
                         }
-                        else if (Op.Src(s.Code) == Op.X && op != Op.NEG && a == 0 && op is Op.MUL or Op.DIV or Op.MOD or Op.AND or Op.LSH or Op.RSH)
+                        else if (Op.Src(s.Code) == Op.X && op != Op.NEG && regs.HasA && regs.A == 0 && op is Op.MUL or Op.DIV or Op.MOD or Op.AND or Op.LSH or Op.RSH)
                         {
                             s = new Stmt(Op.LD | Op.IMM, 0);
                             changed = true;
                             b.DecidedByZeroRule = true;
-                            r = 0;
+                            known = true;
                         }
-                        else r = a is uint av && (op == Op.NEG || Op.Src(s.Code) == Op.K) ? Alu(op, av, s.K) : null;
-                        ClearA();
-                        a = r;
+                        else known = regs.HasA && (op == Op.NEG || Op.Src(s.Code) == Op.K) && Registers.Alu(op, regs.A, s.K, out r);
+                        sameAsA = 0;
+                        if (known) regs.SetA(r); else regs.ForgetA();
                         break;
                     }
                 case Op.MISC:
-                    if ((s.Code & 0xf8) == Op.TXA) { ClearA(); a = x; }
-                    else x = a;
+                    if ((s.Code & 0xf8) == Op.TXA) { sameAsA = 0; regs.CopyXToA(); }
+                    else regs.CopyAToX();
                     break;
             }
             if (changed && output == null) output = b.Stmts.GetRange(0, i);
             if (!drop) output?.Add(s);
         }
-        exit = new Registers(a, x, mem);
-        if (IsConditional(b) && Op.Src(b.JumpCode) == Op.X && x is uint jx)
+        if (IsConditional(b) && Op.Src(b.JumpCode) == Op.X && regs.HasX)
         {
             b.JumpCode = (b.JumpCode & ~Op.X) | Op.K;
-            b.K = jx;
+            b.K = regs.X;
             changed = true;
         }
         // "sub #c; jeq #0" is "jeq #c", unless a later block reads what A holds (libpcap's "byte" primitive does).
@@ -247,7 +282,7 @@ internal static class Peephole
             output ??= new List<Stmt>(b.Stmts);
             b.K = output[^1].K;
             output.RemoveAt(output.Count - 1);
-            exit = exit with { A = null };
+            regs.ForgetA();
             changed = true;
         }
         // Likewise "and #k; jeq #0" is "jset #k" with the branches swapped (libpcap's opt_peep). Not for
@@ -261,8 +296,9 @@ internal static class Peephole
             b.JumpCode = Op.JMP | Op.JSET | Op.K;
             b.K = output[^1].K;
             (b.Jt, b.Jf) = (b.Jf, b.Jt);
+            edges = true;
             output.RemoveAt(output.Count - 1);
-            exit = exit with { A = null };
+            regs.ForgetA();
             changed = true;
         }
         if (changed) b.Stmts = output ?? new List<Stmt>(b.Stmts);
@@ -289,12 +325,13 @@ internal static class Peephole
         return live;
     }
 
-    private static bool DeadStores(List<Block> topo)
+    private bool DeadStores(Block[] topo, int count)
     {
         // By position in the order (Block.Id); successors come later, so they are done first.
-        var liveIn = new uint[topo.Count];
+        var liveIn = _liveCells;
+        System.Array.Clear(liveIn, 0, count);
         bool changed = false;
-        for (int i = topo.Count - 1; i >= 0; i--)
+        for (int i = count - 1; i >= 0; i--)
         {
             var b = topo[i];
             uint liveOut = 0;
@@ -374,13 +411,13 @@ internal static class Peephole
     /// Removes definitions of A or X (that cannot fail) whose value nothing reads, with A and X liveness
     /// over the whole graph (a value may pass through blocks that do not touch it).
     /// </summary>
-    private static bool DeadDefinitions(List<Block> topo)
+    private bool DeadDefinitions(Block[] topo, int count)
     {
         // By position in the order (Block.Id); successors come later, so they are done first.
-        var liveIn = new (bool A, bool X)[topo.Count];
-        var done = new bool[topo.Count];
+        var liveIn = _liveAX; // LiveA, LiveX; Seen once done
+        System.Array.Clear(liveIn, 0, count);
         bool changed = false;
-        for (int i = topo.Count - 1; i >= 0; i--)
+        for (int i = count - 1; i >= 0; i--)
         {
             var b = topo[i];
             bool liveA = false, liveX = false;
@@ -391,16 +428,15 @@ internal static class Peephole
                     var succ = side == 0 ? b.Jt : b.Jf;
                     if (succ == null) continue;
                     // Successors not seen yet (none in a DAG walked backwards) count as using both.
-                    (bool A, bool X) l = done[succ.Id] ? liveIn[succ.Id] : (true, true);
-                    liveA |= l.A;
-                    liveX |= l.X;
+                    int l = (liveIn[succ.Id] & Seen) != 0 ? liveIn[succ.Id] : LiveA | LiveX;
+                    liveA |= (l & LiveA) != 0;
+                    liveX |= (l & LiveX) != 0;
                 }
                 if (IsConditional(b)) { liveA = true; liveX |= Op.Src(b.JumpCode) == Op.X; }
                 changed |= Prune(b, liveA, liveX);
             }
             var (useA, useX, defA, defX) = Summary(b);
-            liveIn[b.Id] = (useA || (liveA && !defA), useX || (liveX && !defX));
-            done[b.Id] = true;
+            liveIn[b.Id] = (byte)(Seen | (useA || (liveA && !defA) ? LiveA : 0) | (useX || (liveX && !defX) ? LiveX : 0));
         }
         return changed;
     }
