@@ -66,7 +66,7 @@ internal sealed partial class CodeGenerator
     {
         if (!IsArcnet) return Fail("aid supported only on ARCnet");
         if ((q.Addr == Q.Host || q.Addr == Q.Default) && q.Proto == Q.Link)
-            return ArcnetHostOp(Names.NameResolver.EtherAton(s.TrimStart('$')), q.Dir);
+            return ArcnetHostOp(Names.NameResolver.EtherAton(s), q.Dir); // the '$' too, as gen_acode passes it (libpcap quirk)
         return Fail("ARCnet address used in non-arc expression");
     }
 }

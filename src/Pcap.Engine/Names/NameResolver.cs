@@ -231,7 +231,8 @@ public static unsafe class NameResolver
         return Netdb.EtherHostton(name, e) == 0 ? new ReadOnlySpan<byte>(e, 6).ToArray() : null;
     }
 
-    private static int XdToI(int c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    /// <summary>libpcap's xdtoi, as a byte: a character that is no hex digit counts as an upper-case letter ('$' is 0xed).</summary>
+    private static int XdToI(int c) => (byte)(c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'f' ? c - 'a' + 10 : c - 'A' + 10);
     private static bool IsXDigit(int c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
     private static bool IsSpace(int c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
 
