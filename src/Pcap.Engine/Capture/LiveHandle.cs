@@ -10,6 +10,13 @@ namespace Pcap.Engine.Capture;
 /// </summary>
 public abstract class LiveHandle(string device) : Handle
 {
+    /// <summary>
+    /// How long a kernel object a closed socket held (an AF_XDP queue, a netfilter group) may still look taken:
+    /// its release waits for the last copy of the socket (a process forked meanwhile, until its exec) or for a
+    /// kernel work queue. "In use" is reported only once it lasts this long.
+    /// </summary>
+    protected const int ReleaseGraceMilliseconds = 500;
+
     /// <summary>libpcap's MAXIMUM_SNAPLEN (defined once, in <see cref="LinkTypes.SnapLength"/>).</summary>
     public const int MaximumSnapLength = LinkTypes.SnapLength.Maximum;
 

@@ -77,7 +77,7 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
             return Fail($"{prefix}_CFG_CMD_PF_BIND", Marshal.GetLastPInvokeError());
         foreach (ushort group in groups)
         {
-            if (Command(subsys, group, isQueue ? Nfnetlink.QueueCmdBind : Nfnetlink.UlogCmdBind, 0) < 0)
+            if (BindGroup(subsys, group) < 0)
                 return Fail("Can't listen on group index", Marshal.GetLastPInvokeError());
             if (CopyMode(subsys, group) < 0)
                 return Fail($"{prefix}_COPY_PACKET", Marshal.GetLastPInvokeError());
@@ -148,6 +148,26 @@ public sealed unsafe class NetfilterHandle(string device) : LiveHandle(device)
         return isQueue
             ? Configure(subsys, 0, group, Nfnetlink.QueueCfgCmd, new ReadOnlySpan<byte>(cmd, 4))
             : Configure(subsys, (byte)family, group, Nfnetlink.UlogCfgCmd, new ReadOnlySpan<byte>(cmd, 1));
+    }
+
+    /// <summary>
+    /// Binds a group. The kernel refuses a group another socket holds (EPERM, EBUSY); one whose reader has just
+    /// closed its socket can still be held by a copy of it (see <see cref="LiveHandle.ReleaseGraceMilliseconds"/>).
+    /// </summary>
+    int BindGroup(int subsys, ushort group)
+    {
+        long deadline = Environment.TickCount64 + ReleaseGraceMilliseconds;
+        while (true)
+        {
+            if (Command(subsys, group, isQueue ? Nfnetlink.QueueCmdBind : Nfnetlink.UlogCmdBind, 0) == 0) return 0;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is not (EPERM or EBUSY) || Environment.TickCount64 >= deadline)
+            {
+                Marshal.SetLastPInvokeError(errno);
+                return -1;
+            }
+            System.Threading.Thread.Sleep(10);
+        }
     }
 
     int CopyMode(int subsys, ushort group)

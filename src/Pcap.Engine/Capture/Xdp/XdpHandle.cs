@@ -139,7 +139,6 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
     }
 
     // Zero-copy where the driver has it, copy mode otherwise (veth, generic XDP).
-    const int BusyGraceMilliseconds = 500;
 
     void Bind(uint ifindex)
     {
@@ -147,7 +146,7 @@ public sealed unsafe class XdpHandle(string device, string portName) : LiveHandl
         int errno = 0;
         // A socket closed by a process that just ended releases its queue a moment later (the kernel
         // frees the UMEM from a work queue): EBUSY is taken as "in use" only once it lasts.
-        long deadline = Environment.TickCount64 + BusyGraceMilliseconds;
+        long deadline = Environment.TickCount64 + ReleaseGraceMilliseconds;
         while (true)
         {
             foreach (ushort mode in (ReadOnlySpan<ushort>)[XdpAbi.XDP_ZEROCOPY, XdpAbi.XDP_COPY])
