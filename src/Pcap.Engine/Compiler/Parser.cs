@@ -413,6 +413,14 @@ internal sealed class Parser
         }
     }
 
+    /// <summary>The number that may follow vlan, mpls, pppoes or geneve: none (0, false), or one read.</summary>
+    private bool OptionalPnum(out uint n, out bool present)
+    {
+        n = 0;
+        present = StartsPnum();
+        return !present || ParsePnum(out n);
+    }
+
     private bool IsParenPnum()
     {
         int n = tokens.Count;
@@ -560,18 +568,14 @@ internal sealed class Parser
             case Tok.Outbound: return Checked(gen.Inbound(true));
             case Tok.Ifindex: return TakeNum(out n) ? Checked(gen.Ifindex(n)) : null;
             case Tok.Vlan:
-                if (!StartsPnum()) return Checked(gen.Vlan(0, false));
-                return ParsePnum(out n) ? Checked(gen.Vlan(n, true)) : null;
+                return OptionalPnum(out n, out bool hasVlan) ? Checked(gen.Vlan(n, hasVlan)) : null;
             case Tok.Mpls:
-                if (!StartsPnum()) return Checked(gen.Mpls(0, false));
-                return ParsePnum(out n) ? Checked(gen.Mpls(n, true)) : null;
+                return OptionalPnum(out n, out bool hasMpls) ? Checked(gen.Mpls(n, hasMpls)) : null;
             case Tok.Pppoed: return Checked(gen.Pppoed());
             case Tok.Pppoes:
-                if (!StartsPnum()) return Checked(gen.Pppoes(0, false));
-                return ParsePnum(out n) ? Checked(gen.Pppoes(n, true)) : null;
+                return OptionalPnum(out n, out bool hasPppoes) ? Checked(gen.Pppoes(n, hasPppoes)) : null;
             case Tok.Geneve:
-                if (!StartsPnum()) return Checked(gen.Geneve(0, false));
-                return ParsePnum(out n) ? Checked(gen.Geneve(n, true)) : null;
+                return OptionalPnum(out n, out bool hasGeneve) ? Checked(gen.Geneve(n, hasGeneve)) : null;
             case Tok.Llc:
                 {
                     if (Kind() == Tok.Id) return Take(out var name) ? Checked(gen.LlcNamed(name.Text)) : null;
